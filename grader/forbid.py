@@ -1,0 +1,165 @@
+"""Detect forbidden APIs (e.g. torch's own pooling inside the pooling exercise).
+
+Two layers: a static scan of the submission's source that resolves import aliases and
+``getattr`` strings, and runtime tripwires that replace each forbidden function with a
+wrapper that notices when it is called from the submission's file, however it was reached
+(an alias, ``getattr``, ``importlib``).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import sys
+from typing import Any, Callable
+
+used: list[str] = []
+"""Forbidden APIs the submission called at run time, in order (filled by the tripwires)."""
+
+
+class ForbiddenAPIError(BaseException):
+    """Raised when the submission calls a forbidden API.
+
+    A BaseException, so that ``except Exception`` in learner code does not hide it.
+    """
+
+
+def _tails(forbidden: tuple[str, ...]) -> set[str]:
+    return {name.rsplit(".", 1)[-1] for name in forbidden}
+
+
+def _dotted(node: ast.AST) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def static_scan(source: str, forbidden: tuple[str, ...]) -> list[str]:
+    """Forbidden names the source refers to (after resolving ``import ... as`` aliases)."""
+    if not forbidden:
+        return []
+    tree = ast.parse(source)
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                aliases[alias.asname or alias.name.split(".")[0]] = (
+                    alias.name if alias.asname else alias.name.split(".")[0])
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    wanted = set(forbidden)
+    tails = _tails(forbidden)
+    hits: list[str] = []
+
+    def note(name: str) -> None:
+        if name not in hits:
+            hits.append(name)
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                if full in wanted:
+                    note(full)
+        elif isinstance(node, (ast.Attribute, ast.Name)):
+            dotted = _dotted(node)
+            if dotted is None:
+                continue
+            head, _, rest = dotted.partition(".")
+            full = aliases.get(head, head) + ("." + rest if rest else "")
+            if full in wanted:
+                note(full)
+        elif isinstance(node, ast.Call):
+            func = _dotted(node.func) or ""
+            if func.rsplit(".", 1)[-1] in {"getattr", "__getattribute__", "import_module",
+                                           "__import__", "eval", "exec"}:
+                for arg in node.args:
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                        text = arg.value
+                        if text in wanted or text in tails:
+                            note(next(n for n in forbidden if n == text or n.endswith("." + text)))
+    return hits
+
+
+def _resolve(dotted: str) -> tuple[Any, str] | None:
+    """(owner object, attribute name) for a dotted path, importing modules as needed."""
+    parts = dotted.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            owner: Any = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        try:
+            for attr in parts[cut:-1]:
+                owner = getattr(owner, attr)
+        except AttributeError:
+            return None
+        if hasattr(owner, parts[-1]):
+            return owner, parts[-1]
+        return None
+    return None
+
+
+def _from_submission(filename: str) -> bool:
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code.co_filename == filename:
+            return True
+        frame = frame.f_back  # type: ignore[assignment]
+    return False
+
+
+def install_tripwires(forbidden: tuple[str, ...], filename: str) -> None:
+    """Wrap each forbidden callable so a call from ``filename`` is recorded and refused."""
+    for dotted in forbidden:
+        found = _resolve(dotted)
+        if found is None:
+            continue
+        owner, attr = found
+        original = getattr(owner, attr)
+        if isinstance(original, type):
+            _wrap_class(original, dotted, filename)
+            continue
+        if not callable(original):
+            continue
+        try:
+            setattr(owner, attr, _wrapper(original, dotted, filename))
+        except (AttributeError, TypeError):
+            continue
+
+
+def _trip(dotted: str) -> None:
+    if dotted not in used:
+        used.append(dotted)
+    raise ForbiddenAPIError(f"{dotted} is forbidden in this exercise")
+
+
+def _wrapper(original: Callable[..., Any], dotted: str, filename: str) -> Callable[..., Any]:
+    def tripwire(*args: Any, **kwargs: Any) -> Any:
+        if _from_submission(filename):
+            _trip(dotted)
+        return original(*args, **kwargs)
+
+    tripwire.__name__ = getattr(original, "__name__", "tripwire")
+    tripwire.__doc__ = getattr(original, "__doc__", None)
+    return tripwire
+
+
+def _wrap_class(cls: type, dotted: str, filename: str) -> None:
+    original_init = cls.__init__
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        if _from_submission(filename):
+            _trip(dotted)
+        original_init(self, *args, **kwargs)
+
+    try:
+        cls.__init__ = __init__  # type: ignore[misc]
+    except (AttributeError, TypeError):
+        pass

@@ -1,0 +1,125 @@
+"""Grade submissions from the ``learn`` process by starting :mod:`grader.worker`.
+
+The learner's code never runs in this process. This module does not import torch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.catalog import Exercise, paths_for
+from grader.results import ExerciseResult, error_result, from_json
+
+STARTUP_ALLOWANCE = 120.0
+"""Seconds the worker may take to import torch and pytest on a slow machine."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One submission to grade for one exercise."""
+
+    exercise: Exercise
+    submission: Path
+    seed: int
+    device: str = "auto"
+    timeout: float | None = None
+    memory_mb: int | None = None
+
+
+def new_seed() -> int:
+    """A fresh seed for a run (shown to the learner, replayed with ``--seed``)."""
+    return random.SystemRandom().randrange(1, 2**31 - 1)
+
+
+def _job_data(job: Job, workdir: Path, index: int) -> dict[str, object]:
+    paths = paths_for(job.exercise.id)
+    return {
+        "exercise": job.exercise.id,
+        "submission": str(job.submission.resolve()),
+        "reference": str(paths.solution),
+        "checks": str(paths.checks),
+        "names": list(job.exercise.names),
+        "forbidden": list(job.exercise.forbidden),
+        "seed": job.seed,
+        "device": job.device,
+        "timeout": job.timeout or job.exercise.timeout,
+        "memory_mb": job.memory_mb,
+        "max_score": job.exercise.points,
+        "events": str(workdir / f"{index}.events"),
+        "result": str(workdir / f"{index}.json"),
+    }
+
+
+def worker_env() -> dict[str, str]:
+    """The worker's environment: the grader importable, no stray pytest settings."""
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    env.pop("PYTEST_ADDOPTS", None)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.setdefault("OMP_NUM_THREADS", "1")
+    return env
+
+
+def grade(jobs: list[Job]) -> list[ExerciseResult]:
+    """Grade ``jobs`` in one worker process; one result per job, in order.
+
+    Whatever the submissions do, a result comes back for each: a worker that cannot start
+    or dies is reported as an ``error`` result naming the grader, never as a wrong answer.
+    """
+    with tempfile.TemporaryDirectory(prefix="learn-") as tmp:
+        workdir = Path(tmp)
+        data = [_job_data(job, workdir, i) for i, job in enumerate(jobs)]
+        (workdir / "jobs.json").write_text(json.dumps(data), encoding="utf-8")
+        budget = STARTUP_ALLOWANCE + sum(float(d["timeout"]) + 10.0 for d in data)  # type: ignore[arg-type]
+        stderr_path = workdir / "worker.stderr"
+        with open(stderr_path, "wb") as stderr:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "grader.worker", str(workdir / "jobs.json")],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
+                env=worker_env(), cwd=tmp, start_new_session=True)
+            try:
+                proc.wait(timeout=budget)
+            except subprocess.TimeoutExpired:
+                pass
+            except KeyboardInterrupt:
+                _stop(proc)
+                raise
+            finally:
+                _stop(proc)
+        results = []
+        for job, d in zip(jobs, data):
+            path = Path(str(d["result"]))
+            if path.is_file():
+                results.append(from_json(json.loads(path.read_text(encoding="utf-8"))))
+                continue
+            detail = stderr_path.read_bytes()[-2000:].decode("utf-8", "replace").strip()
+            last = detail.splitlines()[-1] if detail else f"exit status {proc.returncode}"
+            results.append(error_result(
+                job.exercise.id, f"the grader itself failed, not your code ({last}); "
+                                 "please report this", max_score=job.exercise.points,
+                seed=job.seed, submission=str(job.submission)))
+        return results
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            proc.kill()
+        proc.wait()
+
+
+def grade_one(job: Job) -> ExerciseResult:
+    """Grade a single submission."""
+    return grade([job])[0]

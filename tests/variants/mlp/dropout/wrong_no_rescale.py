@@ -1,0 +1,25 @@
+# expect: failed survivors_are_scaled_by_one_over_one_minus_p, expectation_is_preserved
+import torch
+from torch import nn
+
+
+def _check(p):
+    if not 0 <= p <= 1:
+        raise ValueError(p)
+
+
+def dropout_layer(X, p, training=True):
+    _check(p)
+    if not training:
+        return X
+    mask = (torch.rand(X.shape, device=X.device) > p).to(X.dtype)
+    return X * mask
+
+class Dropout(nn.Module):
+    def __init__(self, p):
+        super().__init__()
+        _check(p)
+        self.p = p
+
+    def forward(self, X):
+        return dropout_layer(X, self.p, self.training)
