@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,12 @@ def content_root() -> Path:
     """Where exercises/, solutions/ and quizzes/ live.
 
     An installed wheel carries them in ``grader/_content``; a clone (or an editable install)
-    has them at the repository root, beside the ``grader`` package.
+    has them at the repository root, beside the ``grader`` package. ``LEARN_CONTENT``
+    overrides both (used by tests and by course authors trying out content).
     """
+    override = os.environ.get("LEARN_CONTENT")
+    if override:
+        return Path(override).expanduser().resolve()
     here = Path(__file__).resolve().parent
     packaged = here / "_content"
     if (packaged / "exercises" / "catalog.yaml").is_file():
@@ -207,7 +212,11 @@ def parse_catalog(path: Path) -> Catalog:
     return Catalog(path=path, exercises=tuple(exercises))
 
 
-@functools.lru_cache(maxsize=None)
 def load_catalog(root: Path | None = None) -> Catalog:
     """The catalog of the installed content (``exercises/catalog.yaml``)."""
-    return parse_catalog((root or content_root()) / "exercises" / "catalog.yaml")
+    return _load_catalog(root or content_root())
+
+
+@functools.lru_cache(maxsize=8)
+def _load_catalog(root: Path) -> Catalog:
+    return parse_catalog(root / "exercises" / "catalog.yaml")
