@@ -49,6 +49,13 @@ def check_result(out: Console, result: ExerciseResult, *, file: str = "") -> Non
         if check.outcome != PASSED and check.message and not quiet:
             out.print(f"      {escape(check.message)}", style="dim" if check.outcome ==
                       NOT_ATTEMPTED else None)
+    if result.outcome != PASSED and result.output.strip():
+        lines = result.output.strip().splitlines()
+        out.print("  [dim]your code printed:[/]")
+        for line in lines[:12]:
+            out.print(f"    {escape(line[:200])}", style="dim")
+        if len(lines) > 12:
+            out.print(f"    [dim]... {len(lines) - 12} more lines[/]")
     style = {PASSED: "bold green", FAILED: "bold red", NOT_ATTEMPTED: "bold yellow"}.get(
         result.outcome, "bold red")
     summary = f"{WORDS.get(result.outcome, result.outcome)}: {result.score}/{result.max_score} points"
@@ -72,15 +79,14 @@ def next_step(result: ExerciseResult) -> str:
 
 def exercise_table(out: Console, rows: Iterable[dict[str, Any]]) -> None:
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("id", no_wrap=True, min_width=28)
-    table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=34)
+    table.add_column("id", no_wrap=True, min_width=30)
+    table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=32)
     table.add_column("status", no_wrap=True, min_width=13)
     table.add_column("quiz", no_wrap=True, min_width=4)
     colours = {"passed": "green", "failing": "red", "not attempted": "yellow"}
-    for i, row in enumerate(rows, 1):
+    for row in rows:
         status = row["status"]
         colour = colours.get(status)
-        table.add_row(str(i), row["id"], escape(row["title"]),
+        table.add_row(row["id"], escape(row["title"]),
                       f"[{colour}]{status}[/]" if colour else status, row["quiz"] or "-")
     out.print(table)

@@ -42,6 +42,8 @@ class ExerciseResult:
     checks: tuple[CheckResult, ...] = field(default_factory=tuple)
     submission: str = ""
     duration: float = 0.0
+    output: str = ""
+    """The head of what the submission printed while it was graded."""
 
     @property
     def passed(self) -> bool:
@@ -60,6 +62,7 @@ class ExerciseResult:
             "message": self.message,
             "submission": self.submission,
             "duration": round(self.duration, 3),
+            "output": self.output,
             "checks": [
                 {"name": c.name, "outcome": c.outcome, "points": c.points,
                  "max_points": c.max_points, "message": c.message}
@@ -77,6 +80,7 @@ def compose(
     submission: str = "",
     ended: str | None = None,
     duration: float = 0.0,
+    output: str = "",
 ) -> ExerciseResult:
     """Build the exercise result from the worker's event stream.
 
@@ -90,6 +94,7 @@ def compose(
         ended: why the process ended early, if it did (``timeout after 30 s``, ``signal 11``);
             ``None`` when it finished normally.
         duration: wall time in seconds.
+        output: the head of what the submission printed.
     """
     device = "cpu"
     checks: list[CheckResult] = []
@@ -127,7 +132,7 @@ def compose(
         earned = sum(c.points for c in checks) if score is None else score
         return ExerciseResult(exercise=exercise, outcome=outcome, score=earned, max_score=total,
                               device=device, seed=seed, message=message, checks=tuple(checks),
-                              submission=submission, duration=duration)
+                              submission=submission, duration=duration, output=output)
 
     if load_error is not None:
         return result(ERROR, load_error, 0)
@@ -185,7 +190,8 @@ def from_json(data: dict[str, Any]) -> ExerciseResult:
                           device=data.get("device", "cpu"), seed=int(data.get("seed", 0)),
                           message=data.get("message", ""), checks=checks,
                           submission=data.get("submission", ""),
-                          duration=float(data.get("duration", 0.0)))
+                          duration=float(data.get("duration", 0.0)),
+                          output=str(data.get("output", "")))
 
 
 def as_dict(result: CheckResult) -> dict[str, Any]:

@@ -19,6 +19,7 @@ import os
 import resource
 import signal
 import sys
+import threading
 import time
 import types
 from pathlib import Path
@@ -26,8 +27,10 @@ from typing import Any
 
 from grader.results import compose
 
-OUTPUT_LIMIT = 8 * 1024 * 1024
-"""Bytes a submission may print (to its log file) before further writes fail."""
+FILE_LIMIT = 64 * 1024 * 1024
+"""Largest file a submission may write (RLIMIT_FSIZE)."""
+OUTPUT_KEEP = 16 * 1024
+"""Bytes of the submission's printed output kept for the learner; the rest is discarded."""
 
 
 def _load_module(name: str, path: str) -> types.ModuleType:
@@ -106,17 +109,17 @@ def _load_error_message(exc: BaseException, path: str) -> str:
     return f"your file could not be imported{where}: {text}"
 
 
-def _run_child(job: dict[str, Any], events_fd: int) -> None:
+def _run_child(job: dict[str, Any], events_fd: int, output_fd: int) -> None:
     """Everything that touches learner code. Runs in the forked child."""
     os.setsid()
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    log = os.open(job["events"] + ".log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT, FILE_LIMIT))
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
-    os.dup2(log, 1)
-    os.dup2(log, 2)
+    os.dup2(output_fd, 1)
+    os.dup2(output_fd, 2)
+    os.close(output_fd)
     events = os.fdopen(events_fd, "w", buffering=1, encoding="utf-8")
 
     def emit(event: dict[str, Any]) -> None:
@@ -178,10 +181,9 @@ def _run_child(job: dict[str, Any], events_fd: int) -> None:
     plugin.CONTEXT.update(sub=sub, ref=ref, device=device, seed=job["seed"], filename=path,
                           emit=emit)
     checks = Path(job["checks"])
-    args = [str(checks), "-p", "grader.plugin", "-q", "-p", "no:cacheprovider",
+    args = [str(checks), "-p", "grader.plugin", "-p", "no:cacheprovider",
             "-p", "no:stepwise", "--rootdir", str(checks.parent), "-c", os.devnull,
-            "-o", "python_files=test_*.py", "--capture=fd", "-W", "default",
-            "--tb=no", "--no-header"]
+            "-o", "python_files=test_*.py", "-s", "-p", "no:terminal", "-W", "default"]
     pytest.main(args)
     emit({"type": "done"})
 
@@ -229,6 +231,7 @@ def grade_job(job: dict[str, Any]) -> dict[str, Any]:
     events_path = job["events"]
     Path(events_path).parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(events_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    out_r, out_w = os.pipe()
     start = time.monotonic()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -236,15 +239,19 @@ def grade_job(job: dict[str, Any]) -> dict[str, Any]:
     if pid == 0:
         code = 0
         try:
-            _run_child(job, fd)
+            os.close(out_r)
+            _run_child(job, fd, out_w)
         except BaseException:  # noqa: BLE001 - the child must never return into the parent's loop
             code = 70
         finally:
             os._exit(code)
     os.close(fd)
+    os.close(out_w)
+    output = _Drain(out_r)
     status, timed_out = _wait(pid, float(job["timeout"]))
     _kill_group(pid)  # anything the submission forked and left behind
     duration = time.monotonic() - start
+    printed = output.finish()
     events = _read_events(events_path)
     ended: str | None
     if timed_out:
@@ -255,8 +262,42 @@ def grade_job(job: dict[str, Any]) -> dict[str, Any]:
             ended = "your code ended the grading process early (sys.exit or os._exit?)"
     result = compose(job["exercise"], events, max_score=int(job.get("max_score", 0)),
                      seed=int(job["seed"]), submission=job["submission"], ended=ended,
-                     duration=duration)
+                     duration=duration, output=printed)
     return result.to_json()
+
+
+class _Drain:
+    """Reads the child's stdout and stderr so it never blocks; keeps only the head."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.head = bytearray()
+        self.total = 0
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            self.total += len(chunk)
+            if len(self.head) < OUTPUT_KEEP:
+                self.head += chunk[: OUTPUT_KEEP - len(self.head)]
+
+    def finish(self) -> str:
+        self.thread.join(timeout=2.0)
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
+        text = self.head.decode("utf-8", "replace")
+        if self.total > len(self.head):
+            text += f"\n[... {self.total - len(self.head)} more bytes of output not shown]"
+        return text
 
 
 def _read_events(path: str) -> list[dict[str, Any]]:

@@ -1,0 +1,333 @@
+"""Hidden checks for exercises/cnn/pooling.py (2-D max and average pooling).
+
+torch's own pooling is the oracle here; calls from this file do not trip the forbidden-API
+tripwires (only calls from the submission's file do).
+"""
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from grader.asserts import assert_close, assert_tensor, assert_unchanged, expect_raises, fail
+
+MODES = ("max", "avg")
+
+
+def _torch_pool(X, pool_size, stride=None, padding=0, mode="max"):
+    """What torch's max_pool2d / avg_pool2d (defaults) give, for any of the allowed ranks."""
+    fn = F.max_pool2d if mode == "max" else F.avg_pool2d
+    if X.dim() == 2:
+        return fn(X.unsqueeze(0), pool_size, stride, padding).squeeze(0)
+    return fn(X, pool_size, stride, padding)
+
+
+def _call(X, pool_size, stride=None, padding=0, mode="max", omit_stride=False):
+    """Text for a call, shown in messages (never the expected values)."""
+    args = [f"X of shape {tuple(X.shape)}", repr(pool_size)]
+    if not omit_stride:
+        args.append(f"stride={stride!r}")
+    if padding != 0:
+        args.append(f"padding={padding!r}")
+    args.append(f"mode={mode!r}")
+    return f"pool2d({', '.join(args)})"
+
+
+def _randn(shape, rng, device, dtype=torch.float32):
+    return torch.randn(shape, generator=rng, dtype=torch.float64).to(dtype).to(device)
+
+
+def _size(rng, low, high):
+    return int(torch.randint(low, high + 1, (1,), generator=rng))
+
+
+def _compare(sub, X, pool_size, stride, padding, mode, why, omit_stride=False):
+    what = _call(X, pool_size, stride, padding, mode, omit_stride)
+    if omit_stride:
+        out = sub.pool2d(X, pool_size, padding=padding, mode=mode)
+    else:
+        out = sub.pool2d(X, pool_size, stride, padding, mode)
+    assert_close(out, _torch_pool(X, pool_size, stride, padding, mode), what=what, why=why)
+
+
+# (pool_size, stride, padding) with int arguments; the input size is drawn around them.
+INT_CASES = [
+    (2, 2, 0),
+    (3, 1, 1),
+    (3, 2, 1),  # overlapping windows
+    (2, 3, 0),  # stride larger than the window: some cells belong to no window
+    (4, 2, 2),  # padding exactly half of the window is allowed
+    (1, 1, 0),
+]
+
+
+def _check_mode_on_every_rank(sub, device, rng, mode):
+    for pool_size, stride, padding in INT_CASES:
+        for lead in ((), (3,), (2, 3)):
+            H = _size(rng, max(pool_size - 2 * padding, 1), 11)
+            W = _size(rng, max(pool_size - 2 * padding, 1), 11)
+            X = _randn(lead + (H, W), rng, device)
+            _compare(sub, X, pool_size, stride, padding, mode,
+                     why=f"{mode} pooling takes the {'maximum' if mode == 'max' else 'mean'} of "
+                         "each window, moved by the stride over the padded input, separately "
+                         "for every 2-D slice of X (inputs of 2, 3 and 4 dimensions).")
+
+
+@pytest.mark.points(2)
+def test_d2l_example(sub, device):
+    X = torch.arange(9, dtype=torch.float32, device=device).reshape(3, 3)
+    expected = {"max": torch.tensor([[4.0, 5.0], [7.0, 8.0]], device=device),
+                "avg": torch.tensor([[2.0, 3.0], [5.0, 6.0]], device=device)}
+    for mode in MODES:
+        for pool_size in (2, (2, 2)):
+            out = sub.pool2d(X, pool_size, stride=1, mode=mode)
+            assert_close(out, expected[mode],
+                         what=f"pool2d(arange(9).reshape(3, 3), {pool_size!r}, stride=1, "
+                              f"mode={mode!r})",
+                         why="a 2x2 window moved by 1 over a 3x3 input visits 2x2 positions; each "
+                             "output is the max (or the mean) of the 4 cells under the window.")
+
+
+@pytest.mark.points(2)
+def test_max_pooling_matches_torch(sub, device, rng):
+    _check_mode_on_every_rank(sub, device, rng, "max")
+
+
+@pytest.mark.points(2)
+def test_avg_pooling_matches_torch(sub, device, rng):
+    _check_mode_on_every_rank(sub, device, rng, "avg")
+
+
+@pytest.mark.points(2)
+def test_default_stride_is_the_window(sub, device, rng):
+    for pool_size in (2, 3, (2, 3), (3, 1)):
+        X = _randn((2, 3, _size(rng, 6, 10), _size(rng, 6, 10)), rng, device)
+        for mode in MODES:
+            _compare(sub, X, pool_size, None, 0, mode, omit_stride=True,
+                     why="without a stride the window moves by its own size (stride = pool_size, "
+                         "per axis), as in torch and d2l's framework layers: windows tile the "
+                         "input without overlapping.")
+    X = _randn((2, 2, 7, 8), rng, device)
+    out = sub.pool2d(X, 2, padding=1)
+    assert_close(out, _torch_pool(X, 2, None, 1), what=_call(X, 2, None, 1, omit_stride=True),
+                 why="stride=None still means stride = pool_size when there is padding.")
+
+
+@pytest.mark.points(2)
+def test_stride_moves_the_window(sub, device, rng):
+    for pool_size, stride in ((2, 1), (3, 2), (2, 4), (3, 3)):
+        X = _randn((3, _size(rng, 8, 12), _size(rng, 8, 12)), rng, device)
+        for mode in MODES:
+            _compare(sub, X, pool_size, stride, 0, mode,
+                     why="the window must move by `stride` cells between neighbouring outputs, "
+                         "in both directions.")
+
+
+@pytest.mark.points(2)
+def test_tuple_arguments_are_height_then_width(sub, device, rng):
+    cases = [
+        ((2, 3), (1, 2), (1, 0)),
+        ((3, 2), (2, 1), (0, 1)),
+        ((1, 4), (1, 3), (0, 2)),
+        ((3, 1), 2, (1, 0)),
+        (2, (1, 3), (1, 0)),
+        ((4, 2), (3, 1), 1),
+    ]
+    for pool_size, stride, padding in cases:
+        X = _randn((2, 2, _size(rng, 7, 9), _size(rng, 10, 13)), rng, device)
+        for mode in MODES:
+            _compare(sub, X, pool_size, stride, padding, mode,
+                     why="a pair means (height, width): the first number applies to dimension -2 "
+                         "(rows, H) and the second to dimension -1 (columns, W); an int means the "
+                         "same value for both.")
+
+
+@pytest.mark.points(2)
+def test_output_shape_formula(sub, device, rng):
+    # Every case has (H + 2p - k) not divisible by s on at least one axis, so rounding matters.
+    cases = [
+        (7, 8, 2, 2, 0),
+        (10, 9, 3, 2, 1),
+        (10, 7, 3, 4, 0),
+        (8, 11, (3, 2), (2, 3), (1, 1)),
+        (5, 6, 4, 3, 2),
+        (6, 6, 5, 2, 2),
+        (4, 5, 3, (2, 2), 0),
+    ]
+    for H, W, pool_size, stride, padding in cases:
+        k_h, k_w = pool_size if isinstance(pool_size, tuple) else (pool_size, pool_size)
+        s_h, s_w = stride if isinstance(stride, tuple) else (stride, stride)
+        p_h, p_w = padding if isinstance(padding, tuple) else (padding, padding)
+        shape = (2, 3, (H + 2 * p_h - k_h) // s_h + 1, (W + 2 * p_w - k_w) // s_w + 1)
+        X = _randn((2, 3, H, W), rng, device)
+        for mode in MODES:
+            out = sub.pool2d(X, pool_size, stride, padding, mode)
+            assert_tensor(out, what=_call(X, pool_size, stride, padding, mode), shape=shape,
+                          why="each spatial size is floor((H + 2p - k) / s) + 1: a window that "
+                              "would stick out past the padded input is dropped, not kept (no "
+                              "ceil), and no window is lost either.")
+    X = _randn((1, 1, 5, 5), rng, device)
+    for mode in MODES:
+        out = sub.pool2d(X, 5, 1, 0, mode)
+        assert_tensor(out, what=_call(X, 5, 1, 0, mode), shape=(1, 1, 1, 1),
+                      why="a window exactly as large as the input fits once.")
+
+
+@pytest.mark.points(2)
+def test_max_padding_never_wins(sub, device, rng):
+    cases = [(3, 1, 1), (2, 2, 1), (3, 2, 1), ((4, 2), (3, 1), (2, 1)), (5, 2, 2)]
+    for pool_size, stride, padding in cases:
+        for lead in ((), (2, 3)):
+            X = -(torch.rand(lead + (_size(rng, 5, 9), _size(rng, 5, 9)), generator=rng,
+                             dtype=torch.float64) + 0.5).float().to(device)
+            _compare(sub, X, pool_size, stride, padding, "max",
+                     why="in max pooling the padding acts like -infinity: a padded cell never "
+                         "wins. With all-negative inputs every output must still be one of the "
+                         "input values, never the 0 of a zero padding.")
+
+
+@pytest.mark.points(2)
+def test_avg_padding_counts_zeros(sub, device, rng):
+    cases = [(3, 1, 1), (2, 2, 1), (3, 2, 1), ((4, 2), (3, 1), (2, 1)), (5, 2, 2)]
+    for pool_size, stride, padding in cases:
+        for lead in ((), (2, 3)):
+            X = (torch.rand(lead + (_size(rng, 5, 9), _size(rng, 5, 9)), generator=rng,
+                            dtype=torch.float64) + 1.0).float().to(device)
+            _compare(sub, X, pool_size, stride, padding, "avg",
+                     why="in average pooling the padded cells are zeros that count: every window, "
+                         "also at the border, is divided by k_h * k_w (torch's default "
+                         "count_include_pad=True).")
+
+
+@pytest.mark.points(2)
+def test_channels_are_pooled_independently(sub, device, rng):
+    for shape, pool_size, stride, padding in (((2, 4, 8, 9), 2, None, 0),
+                                              ((2, 3, 9, 8), 3, 2, 1),
+                                              ((5, 7, 6), (2, 3), (1, 2), (1, 0))):
+        X = _randn(shape, rng, device)
+        for mode in MODES:
+            what = _call(X, pool_size, stride, padding, mode)
+            before = sub.pool2d(X, pool_size, stride, padding, mode)
+            assert_close(before, _torch_pool(X, pool_size, stride, padding, mode), what=what,
+                         why="each channel (of each example) is pooled on its own, so the output "
+                             "keeps the number of channels.")
+            index = tuple(_size(rng, 0, n - 1) for n in shape[:-2])
+            X2 = X.clone()
+            X2[index] = X2[index] * 3.0 + 10.0
+            after = sub.pool2d(X2, pool_size, stride, padding, mode)
+            assert_tensor(after, what=what, shape=tuple(before.shape))
+            changed = (after != before).flatten(-2).any(-1).cpu()
+            others = changed.clone()
+            others[index] = False
+            if bool(others.any()):
+                fail(f"{what}: changing only channel {index} of X also changed the output of "
+                     f"channel(s) {[tuple(i) for i in others.nonzero().tolist()][:4]}. Pooling "
+                     "never mixes channels (or examples): fusing channels is left to the "
+                     "convolution.")
+            if not bool(changed[index]):
+                fail(f"{what}: changing channel {index} of X did not change that channel's "
+                     "output; every output channel must be pooled from its own input channel.")
+
+
+@pytest.mark.points(1)
+def test_invalid_mode_raises(sub, device, rng):
+    X = _randn((1, 2, 6, 6), rng, device)
+    for mode in ("min", "mean", "average", "sum", ""):
+        for padding in (0, 1):
+            expect_raises(ValueError, sub.pool2d, X, 2, 2, padding, mode,
+                          what=_call(X, 2, 2, padding, mode),
+                          why="mode must be exactly 'max' or 'avg'; anything else is a mistake "
+                              "the caller should hear about, not silently get another pooling.")
+
+
+@pytest.mark.points(1)
+def test_padding_larger_than_half_window_raises(sub, device, rng):
+    X = _randn((1, 2, 8, 8), rng, device)
+    for pool_size, padding in ((2, 2), (3, 2), (1, 1), ((3, 4), (2, 1)), ((4, 2), (2, 2)),
+                               (4, 3)):
+        for mode in MODES:
+            expect_raises(ValueError, sub.pool2d, X, pool_size, 1, padding, mode,
+                          what=_call(X, pool_size, 1, padding, mode),
+                          why="padding may be at most half of the window on each axis "
+                              "(p <= k / 2, torch's limit); with more, some windows would see "
+                              "only padding.")
+    for mode in MODES:
+        out = sub.pool2d(X, (4, 2), 1, (2, 1), mode)
+        assert_close(out, _torch_pool(X, (4, 2), 1, (2, 1), mode),
+                     what=_call(X, (4, 2), 1, (2, 1), mode),
+                     why="padding of exactly half the window (p = k / 2) is allowed.")
+
+
+@pytest.mark.points(1)
+def test_window_larger_than_padded_input_raises(sub, device, rng):
+    for shape, pool_size, padding in (((1, 1, 3, 8), 4, 0), ((2, 5, 3), (2, 6), (0, 1)),
+                                      ((2, 7), (5, 2), (1, 0)), ((1, 2, 6, 6), 7, 0)):
+        X = _randn(shape, rng, device)
+        for mode in MODES:
+            expect_raises(ValueError, sub.pool2d, X, pool_size, 1, padding, mode,
+                          what=_call(X, pool_size, 1, padding, mode),
+                          why="a window larger than the padded input fits nowhere: there is no "
+                              "output, which is an error (check it before slicing).")
+
+
+@pytest.mark.points(1)
+def test_does_not_modify_input(sub, device, rng):
+    for mode in MODES:
+        for lead in ((), (2, 3)):
+            X = _randn(lead + (7, 8), rng, device)
+            before = X.clone()
+            sub.pool2d(X, 3, 2, 1, mode)
+            assert_unchanged(before, X, what=_call(X, 3, 2, 1, mode))
+
+
+def _gradient_case(sub, device, rng, mode, why):
+    for pool_size, stride, padding in ((3, 2, 1), ((2, 3), (1, 2), (1, 0)), (2, None, 0)):
+        # Continuous random values: no ties inside a window, so the winner is unique.
+        base = torch.randn((2, 3, 7, 8), generator=rng, dtype=torch.float64).to(device)
+        X = base.clone().requires_grad_(True)
+        X_ref = base.clone().requires_grad_(True)
+        what = _call(X, pool_size, stride, padding, mode)
+        out = sub.pool2d(X, pool_size, stride, padding, mode)
+        expected = _torch_pool(X_ref, pool_size, stride, padding, mode)
+        assert_tensor(out, what=what, shape=tuple(expected.shape))
+        if not out.requires_grad:
+            fail(f"{what} is not connected to X in the autograd graph (requires_grad is False): "
+                 "build the output from X with differentiable tensor operations, not from Python "
+                 "numbers or .detach()/.item().")
+        G = torch.randn(tuple(expected.shape), generator=rng, dtype=torch.float64).to(device)
+        out.backward(G)
+        if X.grad is None:
+            fail(f"X.grad is None after backward through {what}.")
+        expected.backward(G)
+        assert_close(X.grad, X_ref.grad, what=f"X.grad after backward through {what}", why=why,
+                     rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.points(2)
+def test_gradient_of_max_goes_to_the_winner(sub, device, rng):
+    _gradient_case(sub, device, rng, "max",
+                   why="in max pooling each output's gradient goes entirely to the cell that won "
+                       "its window (cells that never win get zero; a cell winning several "
+                       "overlapping windows collects all of them).")
+
+
+@pytest.mark.points(2)
+def test_gradient_of_avg_is_spread_evenly(sub, device, rng):
+    _gradient_case(sub, device, rng, "avg",
+                   why="in average pooling each output's gradient is split evenly, 1 / (k_h * "
+                       "k_w) to every cell of its window (padded cells included in the count).")
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
+def test_keeps_shape_dtype_and_device(sub, device, rng, dtype):
+    for lead in ((), (3,), (2, 3)):
+        X = _randn(lead + (6, 7), rng, device, dtype)
+        for mode in MODES:
+            out = sub.pool2d(X, 2, 2, 1, mode)
+            assert_tensor(out, what=f"{_call(X, 2, 2, 1, mode)} with X of dtype {dtype}",
+                          shape=lead + (4, 4), dtype=dtype, device=device,
+                          why="pooling keeps the leading dimensions, the dtype and the device of "
+                              "its input.")
+            if dtype == torch.float64:
+                assert_close(out, _torch_pool(X, 2, 2, 1, mode), what=_call(X, 2, 2, 1, mode),
+                             why="float64 inputs must be pooled in float64.", rtol=1e-12,
+                             atol=1e-12)

@@ -1,0 +1,625 @@
+"""Hidden checks for exercises/seq2seq/beam_search.py (beam search with a length penalty).
+
+Every check drives the submission with a toy decoder: ``step_fn(prefix)`` looks up the
+log-probabilities of the next token in a table that is a pure function of the prefix
+(random tables are seeded by a hash of the prefix). Random tables are redrawn whenever
+some decision of the search (a place at the edge of the beam, or the winner) is closer
+than ``MARGIN``, so float32 rounding can never decide a check.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+import torch
+
+from grader.asserts import expect_raises, fail
+
+MARGIN = 1e-3
+"""The smallest gap (in log-probability or in score) allowed at any decision of the search."""
+
+CALL_LIMIT = 20_000
+"""step_fn refuses to be called more often than this (a loop that never stops)."""
+
+
+# --------------------------------------------------------------------------------------
+# Toy decoders
+# --------------------------------------------------------------------------------------
+
+def _round(values: list[float], dtype: torch.dtype) -> list[float]:
+    """The float64 values of ``values`` stored in ``dtype`` (what step_fn really returns)."""
+    return torch.tensor(values, dtype=torch.float64).to(dtype).double().tolist()
+
+
+def _log_softmax(logits: list[float]) -> list[float]:
+    top = max(logits)
+    log_z = top + math.log(sum(math.exp(v - top) for v in logits))
+    return [v - log_z for v in logits]
+
+
+class RandomTable:
+    """Next-token log-probabilities drawn from a generator seeded by the prefix itself."""
+
+    def __init__(self, V: int, eos: int, seed: int, scale: float, eos_bias: float,
+                 dtype: torch.dtype = torch.float32):
+        self.V, self.eos, self.seed = V, eos, seed
+        self.scale, self.eos_bias, self.dtype = scale, eos_bias, dtype
+        self._rows: dict[tuple[int, ...], list[float]] = {}
+
+    def row(self, key: tuple[int, ...]) -> list[float]:
+        """``key`` is the whole prefix, bos included."""
+        if key not in self._rows:
+            gen = random.Random(f"{self.seed}|{self.scale}|{key}")
+            logits = [gen.gauss(0.0, self.scale) for _ in range(self.V)]
+            logits[self.eos] += self.eos_bias
+            self._rows[key] = _round(_log_softmax(logits), self.dtype)
+        return self._rows[key]
+
+
+class DesignedTable:
+    """A hand-made decoder over named symbols, with token ids shuffled by a permutation.
+
+    ``rows`` maps a tuple of symbols (the tokens after bos) to {symbol: probability}; the
+    probability left over is shared, unevenly, by the symbols a row does not name. Prefixes
+    without a row get a flat, hash-seeded distribution, so nothing there can win.
+    """
+
+    def __init__(self, symbols: str, rows: dict[str, dict[str, float]], perm: list[int],
+                 bos: int, dtype: torch.dtype = torch.float32):
+        self.symbols, self.V = symbols, len(symbols)
+        self.ids = {s: perm[i] for i, s in enumerate(symbols)}
+        self.names = {i: s for s, i in self.ids.items()}
+        self.eos = self.ids["E"]
+        self.bos, self.dtype = bos, dtype
+        self.spec = rows
+        self._rows: dict[tuple[int, ...], list[float]] = {}
+
+    def seq(self, text: str) -> list[int]:
+        return [self.ids[s] for s in text]
+
+    def row(self, key: tuple[int, ...]) -> list[float]:
+        if key not in self._rows:
+            valid = bool(key) and key[0] == self.bos and all(t in self.names for t in key[1:])
+            name = "".join(self.names[t] for t in key[1:]) if valid else None
+            gen = random.Random(f"designed|{name if valid else key}")
+            named = self.spec.get(name, {}) if valid else {}
+            rest = [s for s in self.symbols if s not in named]
+            left = 1.0 - sum(named.values())
+            weights = {s: 1.0 + 0.5 * gen.random() for s in rest}
+            total = sum(weights.values())
+            probs = dict(named)
+            probs.update({s: left * w / total for s, w in weights.items()})
+            by_id = [0.0] * self.V
+            for s, p in probs.items():
+                by_id[self.ids[s]] = math.log(p)
+            self._rows[key] = _round(by_id, self.dtype)
+        return self._rows[key]
+
+
+class StepFn:
+    """The ``step_fn`` given to beam_search: looks up a table and records every call.
+
+    strict=True fails the check on the first prefix that is not a fresh list of ints
+    ``[bos, y1, ..., yt]`` with no eos (a finished sequence must not be extended), and on
+    a prefix list changed after it was passed. strict=False accepts any sequence of ints
+    (the table then answers for that key), so other checks judge only the result.
+    """
+
+    def __init__(self, table, bos: int, device: torch.device, strict: bool = False):
+        self.table, self.bos, self.device, self.strict = table, bos, device, strict
+        self.calls: list[tuple[int, ...]] = []
+        self.given: list[tuple[list, list]] = []
+
+    def _parse(self, prefix) -> tuple[int, ...]:
+        if self.strict:
+            if not isinstance(prefix, list):
+                fail(f"step_fn was called with a {type(prefix).__name__}; pass a fresh list of "
+                     "Python ints [bos, y1, ..., yt].")
+            for t in prefix:
+                if isinstance(t, bool) or not isinstance(t, int):
+                    fail(f"step_fn was called with a list that contains a {type(t).__name__}; "
+                         "every token in the prefix must be a Python int (use int(...) or "
+                         ".tolist()).")
+            if not prefix or prefix[0] != self.bos:
+                fail("step_fn was called with a prefix that does not start with bos; the "
+                     "decoder always needs [bos] followed by the tokens chosen so far.")
+            tokens = prefix[1:]
+            for t in tokens:
+                if not 0 <= t < self.table.V:
+                    fail(f"step_fn was called with a prefix containing {t}, which is not a "
+                         f"token id of the vocabulary (0..{self.table.V - 1}).")
+            if tokens and tokens[-1] == self.table.eos:
+                fail("step_fn was called with a prefix that ends in eos: a finished sequence "
+                     "must never be extended again (extend only the beam's unfinished "
+                     "sequences).")
+            if self.table.eos in tokens:
+                fail("step_fn was called with a prefix that has eos in the middle: a "
+                     "finished sequence must never be extended again.")
+            self._check_given()
+            self.given.append((prefix, list(prefix)))
+            return tuple(prefix)
+        try:
+            return tuple(int(t) for t in prefix)
+        except Exception:  # noqa: BLE001 - reported to the learner
+            fail(f"step_fn was called with {type(prefix).__name__} {prefix!r:.80}; pass a list "
+                 "of ints [bos, y1, ..., yt].")
+        raise AssertionError("unreachable")
+
+    def _check_given(self) -> None:
+        for obj, copy in self.given:
+            if obj != copy:
+                fail("a prefix list passed to step_fn was changed afterwards (for example by "
+                     "append, pop or insert on the same list); the decoder may keep the "
+                     "prefix it was given, so pass a fresh list and never modify it later.")
+
+    def __call__(self, prefix) -> torch.Tensor:
+        if len(self.calls) >= CALL_LIMIT:
+            fail(f"step_fn was called more than {CALL_LIMIT} times; does your loop stop after "
+                 "max_len steps, or when every sequence in the beam has finished?")
+        key = self._parse(prefix)
+        self.calls.append(key)
+        return torch.tensor(self.table.row(key), dtype=self.table.dtype, device=self.device)
+
+
+# --------------------------------------------------------------------------------------
+# The specified search, traced in float64 (used for margins, never instead of `ref`)
+# --------------------------------------------------------------------------------------
+
+def _score(total: float, length: int, alpha: float) -> float:
+    return total / length ** alpha
+
+
+def _log_p(table, bos: int, seq: list[int]) -> float:
+    total, key = 0.0, (bos,)
+    for t in seq:
+        total += table.row(key)[t]
+        key += (t,)
+    return total
+
+
+def _trace(table, bos: int, beam_size: int, max_len: int, alpha: float):
+    """(margin, extended prefixes, beam after each step) of the specified search."""
+    beam: list[tuple[tuple[int, ...], float]] = [((), 0.0)]
+    candidates: list[tuple[tuple[int, ...], float]] = []
+    extended: list[tuple[int, ...]] = []
+    beams: list[list[tuple[int, ...]]] = []
+    margin = math.inf
+    for _ in range(max_len):
+        live = [(s, v) for s, v in beam if not (s and s[-1] == table.eos)]
+        if not live:
+            break
+        ext = []
+        for s, v in live:
+            extended.append((bos,) + s)
+            ext += [(s + (t,), v + lp) for t, lp in enumerate(table.row((bos,) + s))]
+        ext.sort(key=lambda h: -h[1])
+        if len(ext) > beam_size:
+            margin = min(margin, ext[beam_size - 1][1] - ext[beam_size][1])
+        beam = ext[:beam_size]
+        beams.append([s for s, _ in beam])
+        candidates += beam
+    scores = sorted((_score(v, len(s), alpha) for s, v in candidates), reverse=True)
+    if len(scores) > 1:
+        margin = min(margin, scores[0] - scores[1])
+    return margin, extended, beams
+
+
+def _random_case(rng: torch.Generator, *, V=(3, 8), beam=(1, 5), max_len=(1, 7),
+                 alpha: float | tuple = 0.75, dtype=torch.float32, eos_heavy=False):
+    """A random decoder and search settings whose decisions are all clear (gap >= MARGIN)."""
+    def draw(lo, hi):
+        return int(torch.randint(lo, hi + 1, (1,), generator=rng))
+
+    for _ in range(200):
+        n = draw(*V)
+        eos = draw(0, n - 1)
+        bos = draw(0, n)
+        bos = n if bos == eos else bos  # sometimes a token id, sometimes outside the vocabulary
+        scale = 0.5 + 3.5 * float(torch.rand((), generator=rng))
+        bias = (1.0 + 2.0 * float(torch.rand((), generator=rng)) if eos_heavy
+                else -1.0 + 3.0 * float(torch.rand((), generator=rng)))
+        table = RandomTable(n, eos, draw(0, 2**30), scale, bias, dtype)
+        a = alpha if not isinstance(alpha, tuple) else alpha[draw(0, len(alpha) - 1)]
+        k, m = draw(*beam), draw(*max_len)
+        margin, extended, beams = _trace(table, bos, k, m, a)
+        if margin >= MARGIN:
+            return dict(table=table, bos=bos, eos=eos, beam_size=k, max_len=m, alpha=a,
+                        extended=extended, beams=beams)
+    raise AssertionError("could not draw a case without near ties")  # pragma: no cover
+
+
+def _call(fn, case, device, strict=False):
+    step = StepFn(case["table"], case["bos"], device, strict=strict)
+    out = fn(step, case["bos"], case["eos"], case["beam_size"], case["max_len"], case["alpha"])
+    return out, step
+
+
+def _what(case) -> str:
+    return (f"beam_search(step_fn, bos={case['bos']}, eos={case['eos']}, "
+            f"beam_size={case['beam_size']}, max_len={case['max_len']}, alpha={case['alpha']}) "
+            f"on a toy decoder with {case['table'].V} tokens")
+
+
+# --------------------------------------------------------------------------------------
+# Judging a returned sequence
+# --------------------------------------------------------------------------------------
+
+def _as_tokens(out, what: str) -> list[int]:
+    if isinstance(out, torch.Tensor):
+        fail(f"{what} returned a torch.Tensor; return a list of Python ints (e.g. "
+             "tensor.tolist()), as the signature says.")
+    if not isinstance(out, list):
+        kind = "None (did you forget `return`?)" if out is None else type(out).__name__
+        fail(f"{what} returned {kind}, not a list of Python ints.")
+    for t in out:
+        if isinstance(t, bool) or not isinstance(t, int):
+            fail(f"{what} returned a list containing {type(t).__name__}; every token must be a "
+                 "Python int (use int(...) or .tolist()).")
+    return out
+
+
+def _judge(out, expected: list[int], case, what: str | None = None, why: str = "") -> None:
+    what = what or _what(case)
+    seq = _as_tokens(out, what)
+    if seq == expected:
+        return
+    table, bos, eos = case["table"], case["bos"], case["eos"]
+    tail = f" {why}" if why else ""
+    if not seq:
+        fail(f"{what} returned an empty list; the empty start sequence is not a candidate, "
+             f"the answer has at least one token.{tail}")
+    if seq[0] == bos and seq[1:] == expected:
+        fail(f"{what} returned the right tokens but with bos in front; the result must not "
+             f"include bos.{tail}")
+    if expected and expected[-1] == eos and seq == expected[:-1]:
+        fail(f"{what} returned the right tokens but without the final eos; keep the eos of a "
+             f"finished sequence in the result.{tail}")
+    if len(seq) > case["max_len"]:
+        fail(f"{what} returned {len(seq)} tokens, more than max_len = {case['max_len']}: stop "
+             f"after max_len steps.{tail}")
+    if any(not 0 <= t < table.V for t in seq):
+        fail(f"{what} returned a token id outside the vocabulary (0..{table.V - 1}); did you "
+             f"include bos?{tail}")
+    if eos in seq[:-1]:
+        fail(f"{what} returned a sequence with eos before its last token: a finished sequence "
+             f"must not be extended.{tail}")
+    alpha = case["alpha"]
+    got = _score(_log_p(table, bos, seq), len(seq), alpha)
+    best = _score(_log_p(table, bos, expected), len(expected), alpha)
+    if got < best:
+        fail(f"{what} returned a sequence of {len(seq)} token(s), but a correct beam search "
+             "keeps a candidate with a higher score log P / L**alpha. Every sequence that was "
+             "in the beam after any step is a candidate (short ones from early steps, finished "
+             "ones, the last beam); log P includes eos's log-probability and L counts eos."
+             f"{tail}")
+    fail(f"{what} returned a sequence of {len(seq)} token(s) that a correct beam search never "
+         "keeps (it scores higher than the correct answer, so the beam must have pruned it): "
+         "keep exactly the beam_size best extensions over all parents at each step, extend "
+         "only unfinished sequences, and do not let finished ones take places in the beam."
+         f"{tail}")
+
+
+def _expected(ref, case, device) -> list[int]:
+    out, _ = _call(ref.beam_search, case, device)
+    return out
+
+
+def _perm(rng: torch.Generator, n: int) -> list[int]:
+    return torch.randperm(n, generator=rng).tolist()
+
+
+def _designed(rng, symbols: str, rows, bos_outside: bool = True, dtype=torch.float32):
+    perm = _perm(rng, len(symbols))
+    bos = len(symbols) if bos_outside else perm[symbols.index("A")]
+    return DesignedTable(symbols, rows, perm, bos, dtype)
+
+
+def _designed_case(table: DesignedTable, beam_size: int, max_len: int, alpha: float):
+    return dict(table=table, bos=table.bos, eos=table.eos, beam_size=beam_size,
+                max_len=max_len, alpha=alpha)
+
+
+# Designed decoders. "E" is always eos.
+
+# The length penalty decides: raw log P prefers "A"; with alpha = 0.75 "ABE" wins.
+ALPHA_ROWS = {
+    "": {"A": 0.5, "B": 0.3, "C": 0.15, "E": 0.05},
+    "A": {"B": 0.9, "A": 0.04, "C": 0.03, "E": 0.03},
+    "AB": {"E": 0.9, "A": 0.04, "B": 0.03, "C": 0.03},
+}
+
+# A near-certain chain A -> B -> E: the answer grows with max_len (A, AB, ABE).
+CHAIN_ROWS = {
+    "": {"A": 0.6, "B": 0.2, "C": 0.15, "E": 0.05},
+    "A": {"B": 0.99},
+    "AB": {"E": 0.999},
+}
+
+# "AB" (kept at step 2, unfinished, pruned later) beats everything the last beam holds.
+EARLY_ROWS = {
+    "": {"A": 0.6, "B": 0.25, "C": 0.1, "E": 0.05},
+    "A": {"B": 0.99},
+}
+
+# The finished "AE" outranks "BCF" at step 3. If it kept its place in the beam, "BCF" would be
+# pruned and the winner "BCFAAE" never found.
+FINISHED_ROWS = {
+    "": {"A": 0.54, "B": 0.44, "C": 0.01, "D": 0.005, "F": 0.003, "E": 0.002},
+    "A": {"E": 0.6, "C": 0.2},
+    "B": {"C": 0.99},
+    "BC": {"D": 0.5, "F": 0.49},
+    "BCD": {"E": 0.3},
+    "BCF": {"A": 0.97},
+    "BCFA": {"A": 0.97},
+    "BCFAA": {"E": 0.97},
+}
+
+# Step 2 must keep the two best extensions overall, "AC" and "AD" (both from parent "A"),
+# and drop "BC". The winner grows from "AD"; "BC" leads to a better chain the beam prunes.
+GLOBAL_ROWS = {
+    "": {"A": 0.5, "B": 0.35, "C": 0.06, "D": 0.05, "E": 0.04},
+    "A": {"C": 0.6, "D": 0.35, "E": 0.01, "A": 0.02, "B": 0.02},
+    "B": {"C": 0.45, "D": 0.3},
+    "AD": {"A": 0.9},
+    "ADA": {"A": 0.9},
+    "ADAA": {"E": 0.9},
+    "BC": {"A": 0.999},
+    "BCA": {"A": 0.999},
+    "BCAA": {"E": 0.999},
+}
+
+
+# --------------------------------------------------------------------------------------
+# Checks
+# --------------------------------------------------------------------------------------
+
+@pytest.mark.points(4)
+def test_matches_reference_on_random_step_functions(sub, ref, device, rng):
+    for _ in range(60):
+        case = _random_case(rng)
+        out, _ = _call(sub.beam_search, case, device)
+        _judge(out, _expected(ref, case, device), case)
+
+
+@pytest.mark.points(2)
+def test_matches_reference_for_other_alphas(sub, ref, device, rng):
+    for _ in range(40):
+        case = _random_case(rng, alpha=(0.0, 0.5, 1.0, 1.5))
+        out, _ = _call(sub.beam_search, case, device)
+        _judge(out, _expected(ref, case, device), case,
+               why="The score of a candidate is log P / L**alpha with the alpha passed in.")
+
+
+def _brute_force(table, bos: int, max_len: int, alpha: float):
+    """Every sequence a beam that never prunes holds: length 1..max_len, eos only at the end."""
+    scored = []
+
+    def walk(seq: tuple[int, ...], total: float) -> None:
+        if seq:
+            scored.append((_score(total, len(seq), alpha), list(seq)))
+            if len(seq) == max_len or seq[-1] == table.eos:
+                return
+        for t, lp in enumerate(table.row((bos,) + seq)):
+            walk(seq + (t,), total + lp)
+
+    walk((), 0.0)
+    scored.sort(key=lambda x: -x[0])
+    return scored[0][1], scored[0][0] - scored[1][0]
+
+
+@pytest.mark.points(3)
+def test_wide_beam_equals_exhaustive_search(sub, device, rng):
+    sizes = [(3, 1), (3, 2), (3, 3), (3, 4), (4, 2), (4, 3), (5, 2), (6, 2), (8, 2), (8, 1)]
+    for V, max_len in sizes:
+        for _ in range(3):
+            for _ in range(100):
+                case = _random_case(rng, V=(V, V), max_len=(max_len, max_len),
+                                    alpha=(0.75, 0.5, 1.0))
+                expected, margin = _brute_force(case["table"], case["bos"], max_len,
+                                                case["alpha"])
+                if margin >= MARGIN:
+                    break
+            case["beam_size"] = V ** max_len + int(torch.randint(0, 3, (1,), generator=rng))
+            out, _ = _call(sub.beam_search, case, device)
+            _judge(out, expected, case,
+                   why="This beam is wide enough to keep every sequence, so nothing is pruned "
+                       "and the answer must be the best of all sequences of length 1..max_len "
+                       "(eos only at the end) by log P / L**alpha.")
+
+
+def _greedy(table, bos: int, max_len: int, alpha: float):
+    """Greedy decoding: argmax at every step; every greedy prefix is a candidate."""
+    seq, total, scored, margin = [], 0.0, [], math.inf
+    for _ in range(max_len):
+        row = table.row((bos, *seq))
+        order = sorted(range(len(row)), key=lambda t: -row[t])
+        margin = min(margin, row[order[0]] - row[order[1]])
+        seq = seq + [order[0]]
+        total += row[order[0]]
+        scored.append((_score(total, len(seq), alpha), seq))
+        if seq[-1] == table.eos:
+            break
+    scored.sort(key=lambda x: -x[0])
+    if len(scored) > 1:
+        margin = min(margin, scored[0][0] - scored[1][0])
+    return scored[0][1], margin
+
+
+@pytest.mark.points(2)
+def test_beam_size_one_is_greedy_search(sub, device, rng):
+    for _ in range(30):
+        for _ in range(100):
+            case = _random_case(rng, beam=(1, 1), max_len=(1, 8), alpha=(0.75, 1.0))
+            expected, margin = _greedy(case["table"], case["bos"], case["max_len"], case["alpha"])
+            if margin >= MARGIN:
+                break
+        out, _ = _call(sub.beam_search, case, device)
+        _judge(out, expected, case,
+               why="With beam_size = 1 beam search is greedy search: take the most likely token "
+                   "at every step; the candidates are the greedy prefixes.")
+
+
+@pytest.mark.points(2)
+def test_length_penalty_lets_a_longer_sequence_win(sub, device, rng):
+    table = _designed(rng, "EABC", ALPHA_ROWS)
+    for alpha, answer in ((0.0, "A"), (0.75, "ABE"), (1.0, "ABE")):
+        case = _designed_case(table, 2, 3, alpha)
+        out, _ = _call(sub.beam_search, case, device)
+        _judge(out, table.seq(answer), case,
+               why=("With alpha = 0 the score is the raw log-probability, and every extra token "
+                    "lowers it, so the best one-token sequence wins." if alpha == 0 else
+                    "Dividing log P by L**alpha (L counts eos) makes up for the extra factors "
+                    "below 1 of a longer sequence; here a longer finished sequence wins."))
+
+
+def test_alpha_zero_returns_the_best_first_token(sub, device, rng):
+    for _ in range(15):
+        case = _random_case(rng, alpha=0.0, max_len=(2, 6))
+        row = case["table"].row((case["bos"],))
+        expected = [max(range(len(row)), key=lambda t: row[t])]
+        out, _ = _call(sub.beam_search, case, device)
+        _judge(out, expected, case,
+               why="With alpha = 0 candidates compare by raw log-probability; an extension "
+                   "only adds a log-probability <= 0, so the best first token is the answer. "
+                   "The one-token sequences of step 1 are candidates too.")
+
+
+@pytest.mark.points(2)
+def test_candidates_include_every_step(sub, device, rng):
+    for beam_size in (1, 2, 3):
+        table = _designed(rng, "EABC", EARLY_ROWS)
+        case = _designed_case(table, beam_size, 3, 0.75)
+        out, _ = _call(sub.beam_search, case, device)
+        _judge(out, table.seq("AB"), case,
+               why="The winner here is a sequence kept at step 2 that is neither finished nor in "
+                   "the last beam: every sequence that was ever in the beam is a candidate.")
+
+
+@pytest.mark.points(2)
+def test_finished_sequences_leave_the_beam(sub, device, rng):
+    table = _designed(rng, "EABCDF", FINISHED_ROWS)
+    case = _designed_case(table, 2, 6, 0.75)
+    out, _ = _call(sub.beam_search, case, device)
+    _judge(out, table.seq("BCFAAE"), case,
+           why="A finished sequence (ending in eos) stays a candidate but gives up its place: the "
+               "next beam is the beam_size best extensions of the unfinished sequences only.")
+
+
+@pytest.mark.points(2)
+def test_finished_sequences_are_never_extended(sub, ref, device, rng):
+    done = 0
+    for _ in range(200):
+        case = _random_case(rng, beam=(2, 5), max_len=(2, 6), eos_heavy=True)
+        # Only cases where a sequence finishes before the last step test this.
+        early = case["beams"][:case["max_len"] - 1]
+        if not any(s[-1] == case["eos"] for beam in early for s in beam):
+            continue
+        out, _ = _call(sub.beam_search, case, device, strict=True)
+        _judge(out, _expected(ref, case, device), case)
+        done += 1
+        if done == 12:
+            break
+
+
+@pytest.mark.points(2)
+def test_keeps_global_top_k_across_parents(sub, device, rng):
+    table = _designed(rng, "EABCD", GLOBAL_ROWS)
+    case = _designed_case(table, 2, 5, 0.75)
+    out, _ = _call(sub.beam_search, case, device)
+    _judge(out, table.seq("ADAAE"), case,
+           why="At each step rank all extensions of all parents together and keep the "
+               "beam_size best overall: one strong parent may keep several children and a weak "
+               "parent none.")
+
+
+@pytest.mark.points(2)
+def test_stops_after_max_len(sub, ref, device, rng):
+    table = _designed(rng, "EABC", CHAIN_ROWS)
+    for max_len, answer in ((1, "A"), (2, "AB"), (3, "ABE"), (5, "ABE")):
+        case = _designed_case(table, 2, max_len, 0.75)
+        out, _ = _call(sub.beam_search, case, device)
+        _judge(out, table.seq(answer), case,
+               why="Run at most max_len steps (the first step extends the empty sequence), so "
+                   "no candidate is longer than max_len; stop earlier only when every sequence "
+                   "in the beam has finished.")
+    for _ in range(20):
+        case = _random_case(rng, max_len=(1, 4))
+        out, _ = _call(sub.beam_search, case, device)
+        _judge(out, _expected(ref, case, device), case)
+
+
+@pytest.mark.points(2)
+def test_result_has_no_bos_and_keeps_eos(sub, device, rng):
+    for bos_outside in (True, False):
+        table = _designed(rng, "EABC", CHAIN_ROWS, bos_outside=bos_outside)
+        case = _designed_case(table, 2, 4, 0.75)
+        out, _ = _call(sub.beam_search, case, device)
+        _judge(out, table.seq("ABE"), case,
+               why="Return the winning tokens without bos (bos can even be an id the decoder "
+                   "may output) and with the eos that finished the sequence.")
+
+
+def test_returns_list_of_python_ints(sub, device, rng):
+    for _ in range(5):
+        case = _random_case(rng)
+        out, _ = _call(sub.beam_search, case, device)
+        _as_tokens(out, _what(case))
+
+
+def test_step_fn_gets_list_prefixes_starting_with_bos(sub, device, rng):
+    for _ in range(10):
+        case = _random_case(rng, max_len=(2, 6))
+        _, step = _call(sub.beam_search, case, device, strict=True)
+        if not step.calls:
+            fail(f"{_what(case)} never called step_fn; the log-probabilities come only from "
+                 "step_fn([bos, y1, ..., yt]).")
+
+
+@pytest.mark.points(2)
+def test_calls_step_fn_once_per_extended_sequence(sub, device, rng):
+    for _ in range(25):
+        case = _random_case(rng, max_len=(2, 7))
+        _, step = _call(sub.beam_search, case, device)
+        what, k, m = _what(case), case["beam_size"], case["max_len"]
+        if len(step.calls) > k * m:
+            fail(f"{what} called step_fn {len(step.calls)} times; a beam search extends at most "
+                 f"beam_size sequences per step, so it needs at most beam_size * max_len = {k * m} "
+                 "calls: one per extended sequence, whose result serves all its extensions.")
+        if len(set(step.calls)) < len(step.calls):
+            fail(f"{what} called step_fn more than once with the same prefix; call it once per "
+                 "sequence you extend and reuse the log-probabilities for all its extensions.")
+        if sorted(step.calls) != sorted(case["extended"]):
+            fail(f"{what} called step_fn with a different set of prefixes than a correct beam "
+                 "search: it must be called exactly for [bos] at step 1 and then for each "
+                 "unfinished sequence of the beam (never for a pruned or finished one, never "
+                 "after max_len steps).")
+
+
+def test_does_not_mutate_prefixes_given_to_step_fn(sub, device, rng):
+    for alpha in (0.0, 0.75, 0.75, 0.75, 1.0):
+        case = _random_case(rng, max_len=(2, 6), alpha=alpha)
+        _, step = _call(sub.beam_search, case, device, strict=True)
+        step._check_given()
+
+
+def test_invalid_arguments_raise_value_error(sub, device, rng):
+    case = _random_case(rng)
+    step = StepFn(case["table"], case["bos"], device)
+    for beam_size, max_len in ((0, 3), (-1, 3), (2, 0), (2, -2), (0, 0)):
+        expect_raises(ValueError, sub.beam_search, step, case["bos"], case["eos"], beam_size,
+                      max_len, what=f"beam_search(step_fn, ..., beam_size={beam_size}, "
+                                    f"max_len={max_len})",
+                      why="beam_size and max_len must both be at least 1.")
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
+def test_accepts_step_fn_output_dtype_and_device(sub, ref, device, rng, dtype):
+    for _ in range(10):
+        case = _random_case(rng, dtype=dtype)
+        out, _ = _call(sub.beam_search, case, device)
+        _judge(out, _expected(ref, case, device), case,
+               why=f"step_fn returns {dtype} log-probabilities on {device.type}; read them "
+                   "whatever their dtype and device and add them up in float64 or Python "
+                   "floats.")

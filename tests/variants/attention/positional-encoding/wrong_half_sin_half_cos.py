@@ -1,0 +1,30 @@
+# expect: failed row_zero_is_zero_one_alternating, sin_in_even_columns_cos_in_odd
+"""Sines in the first half of the columns, cosines in the second half (not interleaved)."""
+import math
+
+import torch
+from torch import nn
+
+
+def positional_encoding(num_steps, num_hiddens):
+    P = torch.zeros(num_steps, num_hiddens)
+    pos = torch.arange(num_steps, dtype=torch.float32).reshape(-1, 1)
+    expo = torch.arange(0, num_hiddens, 2, dtype=torch.float32) / num_hiddens
+    angles = pos / torch.pow(10000, expo)
+    half = (num_hiddens + 1) // 2
+    P[:, :half] = torch.sin(angles)
+    P[:, half:] = torch.cos(angles[:, : num_hiddens // 2])
+    return P
+
+
+class PositionalEncoding(nn.Module):
+    def __init__(self, num_hiddens, dropout, max_len=1000):
+        super().__init__()
+        self.max_len = max_len
+        self.dropout = nn.Dropout(dropout)
+        self.register_buffer("P", positional_encoding(max_len, num_hiddens))
+
+    def forward(self, X):
+        if X.shape[1] > self.max_len:
+            raise ValueError("sequence longer than max_len")
+        return self.dropout(X + self.P[: X.shape[1]].to(X.dtype))

@@ -1,0 +1,29 @@
+# expect: failed module_rejects_num_steps_over_max_len
+"""Rejects num_steps == max_len too, although the table has max_len rows."""
+import math
+
+import torch
+from torch import nn
+
+
+def positional_encoding(num_steps, num_hiddens):
+    P = torch.zeros(num_steps, num_hiddens)
+    pos = torch.arange(num_steps, dtype=torch.float32).reshape(-1, 1)
+    expo = torch.arange(0, num_hiddens, 2, dtype=torch.float32) / num_hiddens
+    angles = pos / torch.pow(10000, expo)
+    P[:, 0::2] = torch.sin(angles)
+    P[:, 1::2] = torch.cos(angles[:, : num_hiddens // 2])
+    return P
+
+
+class PositionalEncoding(nn.Module):
+    def __init__(self, num_hiddens, dropout, max_len=1000):
+        super().__init__()
+        self.max_len = max_len
+        self.dropout = nn.Dropout(dropout)
+        self.register_buffer("P", positional_encoding(max_len, num_hiddens))
+
+    def forward(self, X):
+        if X.shape[1] >= self.max_len:
+            raise ValueError("sequence longer than max_len")
+        return self.dropout(X + self.P[: X.shape[1]].to(X.dtype))
