@@ -127,7 +127,7 @@ def classify(excinfo: pytest.ExceptionInfo[BaseException] | None) -> tuple[str, 
     used = list(forbid.used)
     if used:
         return FAILED, (f"your code called {', '.join(used)}, which this exercise forbids; "
-                        "write it yourself with basic tensor operations.")
+                        "the point of the exercise is to write it yourself.")
     if excinfo is None:
         return PASSED, ""
     exc = excinfo.value

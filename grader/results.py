@@ -153,7 +153,7 @@ def compose(
     if forbidden:
         apis = ", ".join(forbidden)
         return result(FAILED, f"your code uses {apis}, which this exercise forbids: "
-                              "write it yourself with basic tensor operations", 0)
+                              "the point of the exercise is to write it yourself", 0)
     outcomes = [c.outcome for c in checks]
     if all(o == PASSED for o in outcomes):
         return result(PASSED, "")

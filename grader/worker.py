@@ -182,7 +182,7 @@ def _run_child(job: dict[str, Any], events_fd: int, output_fd: int) -> None:
                           emit=emit)
     checks = Path(job["checks"])
     args = [str(checks), "-p", "grader.plugin", "-p", "no:cacheprovider",
-            "-p", "no:stepwise", "--rootdir", str(checks.parent), "-c", os.devnull,
+            "-p", "no:stepwise", "--noconftest", "--rootdir", str(checks.parent), "-c", os.devnull,
             "-o", "python_files=test_*.py", "-s", "-p", "no:terminal", "-W", "default"]
     pytest.main(args)
     emit({"type": "done"})

@@ -96,22 +96,14 @@ def pretraining_examples(paragraphs, vocab: Vocab, words: list[str], rng: random
     rng.shuffle(rows)
     steps = max(len(r[0]) for r in rows)
     preds = max(len(r[2]) for r in rows)
-    n = len(rows)
-    tokens = torch.full((n, steps), vocab["<pad>"], dtype=torch.long)
-    segments = torch.zeros((n, steps), dtype=torch.long)
-    valid_lens = torch.zeros(n, dtype=torch.long)
-    positions = torch.zeros((n, preds), dtype=torch.long)
-    weights = torch.zeros((n, preds))
-    labels = torch.zeros((n, preds), dtype=torch.long)
-    nsp = torch.zeros(n, dtype=torch.long)
-    for i, (t, s, pos, lab, nxt) in enumerate(rows):
-        tokens[i, :len(t)] = torch.tensor(t)
-        segments[i, :len(s)] = torch.tensor(s)
-        valid_lens[i] = len(t)
-        positions[i, :len(pos)] = torch.tensor(pos)
-        weights[i, :len(pos)] = 1.0
-        labels[i, :len(lab)] = torch.tensor(lab)
-        nsp[i] = nxt
+    pad = vocab["<pad>"]
+    tokens = torch.tensor([t + [pad] * (steps - len(t)) for t, *_ in rows])
+    segments = torch.tensor([s + [0] * (steps - len(s)) for _, s, *_ in rows])
+    valid_lens = torch.tensor([len(t) for t, *_ in rows])
+    positions = torch.tensor([p + [0] * (preds - len(p)) for _, _, p, _, _ in rows])
+    weights = torch.tensor([[1.0] * len(p) + [0.0] * (preds - len(p)) for _, _, p, _, _ in rows])
+    labels = torch.tensor([y + [0] * (preds - len(y)) for _, _, _, y, _ in rows])
+    nsp = torch.tensor([r[4] for r in rows])
     return tokens, segments, valid_lens, positions, weights, labels, nsp
 
 

@@ -51,14 +51,15 @@ def _tolerance(num_steps):
     return _BASE_TOL + _PER_POSITION_TOL * positions
 
 
-def _assert_rows_close(actual, expected, *, what, why, rtol=1e-6):
+def _assert_rows_close(actual, expected, *, what, why, rtol=1e-6, slack=0.0):
     """Compare ``actual`` (already checked to be a tensor of the right shape) with the float64
-    ``expected``; dim -2 is the position, and the tolerance grows with it."""
+    ``expected``; dim -2 is the position, and the tolerance grows with it. ``slack`` widens
+    it for checks that look for a specific gross mistake (the full table is checked next)."""
     a = actual.detach().to("cpu", torch.float64)
     e = expected.detach().to("cpu", torch.float64)
     if a.numel() == 0:
         return
-    tol = _tolerance(e.shape[-2]) + rtol * e.abs()
+    tol = _tolerance(e.shape[-2]) + rtol * e.abs() + slack
     err = (a - e).abs()
     bad = ~(err <= tol)  # NaN counts as wrong
     if not bool(bad.any()):
@@ -144,13 +145,13 @@ def test_sin_in_even_columns_cos_in_odd(sub, rng):
 @pytest.mark.points(2)
 def test_exponent_is_2j_over_d(sub, rng):
     """Recover each column pair's frequency from the table, independent of sin/cos order."""
-    num_steps = 50
+    num_steps = 200
     for d in (4, 8, 10, _randint(rng, 6, 16) * 2):
         P = _table(sub, num_steps, d).detach().double()
         for j in range(d // 2):
             s, c = P[:, 2 * j], P[:, 2 * j + 1]
             radius = s * s + c * c
-            if not bool(((radius - 1).abs() <= 1e-5).all()):
+            if not bool(((radius - 1).abs() <= 2e-3).all()):
                 fail(f"in positional_encoding({num_steps}, {d}), columns {2 * j} and {2 * j + 1} "
                      "are not sin and cos of one common angle (sin^2 + cos^2 != 1). Both columns "
                      "of pair j use the same exponent 2j/d: compute it from the pair index j, not "
@@ -178,7 +179,7 @@ def test_odd_num_hiddens_ends_with_sine(sub, rng):
         _assert_rows_close(P[:, -1:], truth[:, -1:],
                            what=f"the last column of positional_encoding({num_steps}, {d})",
                            why=f"For odd d the last column ({d - 1}) is even, so it holds a sine "
-                               "with exponent (d-1)/d, not a cosine.")
+                               "with exponent (d-1)/d, not a cosine.", slack=1e-3)
         _assert_rows_close(P, truth, what=f"positional_encoding({num_steps}, {d})", why=FORMULA)
 
 
@@ -228,7 +229,8 @@ def _X(rng, shape, device, dtype=torch.float32):
 
 
 def _forward(net, label, X, mode):
-    out = net(X)
+    # A copy, so that an in-place addition fails only test_module_does_not_modify_input.
+    out = net(X.clone())
     assert_tensor(out, what=f"{label} in {mode} mode on X of shape {tuple(X.shape)}",
                   shape=tuple(X.shape), dtype=X.dtype, device=X.device,
                   why="The encoding is added to X, so the output has X's shape, dtype and device.")
@@ -250,10 +252,16 @@ def test_module_eval_adds_table(sub, device, rng, dtype):
         why = ("After .eval() the module returns exactly X + P[:num_steps] (the same rows for every "
                "example): no dropout, no scaling of X, positions from 0.")
         _assert_rows_close(out, expected, what=f"{label} after .eval()", why=why)
-        again = net(X)
+        again = net(X.clone())
         _assert_rows_close(again, out.double(), what=f"a second call of {label} after .eval()",
                            why="In eval mode the output is deterministic, and forward must not "
                                "change the stored table.", rtol=0.0)
+        # The same module must serve inputs of the other dtype afterwards.
+        other = torch.float64 if dtype == torch.float32 else torch.float32
+        Y = X.to(other)
+        _assert_rows_close(_forward(net, label, Y, "eval"), Y.double() + _truth(T, d).to(device),
+                           what=f"{label} after .eval(), called on a {other} X after a {dtype} X",
+                           why=why)
 
 
 def test_module_encoding_is_added_not_concatenated(sub, device, rng):
@@ -262,7 +270,7 @@ def test_module_encoding_is_added_not_concatenated(sub, device, rng):
     net = net.to(device)
     net.eval()
     X = torch.zeros(2, T, d, device=device)
-    out = net(X)
+    out = net(X.clone())
     assert_tensor(out, what=f"{label} on zeros of shape (2, {T}, {d})", shape=(2, T, d),
                   why="The positional encoding is added to the embeddings, element by element; "
                       "concatenating would change the last dimension.")
@@ -301,7 +309,7 @@ def test_module_train_applies_dropout(sub, device, rng):
                        why="Each surviving element must be (X + P) / (1 - p): dropout acts on the "
                            "sum, after the encoding is added.")
     net.eval()
-    _assert_rows_close(net(X), X.double() + _truth(T, d).to(device),
+    _assert_rows_close(net(X.clone()), X.double() + _truth(T, d).to(device),
                        what=f"{label} after .train() then .eval()",
                        why="forward must read self.training on every call (nn.Dropout does).")
 
