@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -415,6 +416,50 @@ def init(directory: str) -> None:
     click.echo(f"workspace ready in {Path(directory).resolve()}: {len(written)} stubs written"
                + (f", {len(kept)} existing files kept untouched" if kept else ""))
     click.echo(f"next: cd {directory} && learn exercise list")
+
+
+@cli.group("nbgrader")
+def nbgrader_group() -> None:
+    """Export the course for nbgrader (instructors)."""
+
+
+@nbgrader_group.command("export")
+@click.option("--course-dir", required=True, type=click.Path(file_okay=False),
+              help="The nbgrader course directory (created if missing).")
+@click.option("--assignment", default="d2l", show_default=True,
+              help="The assignment name: notebooks go to COURSE_DIR/source/ASSIGNMENT/.")
+@click.option("--force", is_flag=True,
+              help="Replace notebooks that differ from the export (each is backed up first).")
+@click.argument("exercise_ids", nargs=-1, metavar="[IDS]...", shell_complete=_complete_ids)
+def nbgrader_export(course_dir: str, assignment: str, force: bool,
+                    exercise_ids: tuple[str, ...]) -> None:
+    """Write one nbgrader source notebook per exercise (all exercises when no IDS)."""
+    from grader.export.nbgrader import write_course
+    from grader.runner import collect_checks
+
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", assignment):
+        _die(f"assignment name {assignment!r} may only use letters, digits, '.', '_' and '-'")
+    catalog = _catalog()
+    exercises = [_exercise(i) for i in exercise_ids] if exercise_ids else list(catalog.exercises)
+    try:
+        checks = collect_checks(exercises)
+    except RuntimeError as exc:
+        _die(str(exc), 3)
+    report = write_course(Path(course_dir), assignment, exercises, checks, force=force)
+    if report.config:
+        click.echo(f"wrote {report.config}")
+    for path in report.written:
+        click.echo(f"wrote {path}")
+    for path in report.unchanged:
+        click.echo(f"unchanged {path}")
+    for path in report.backups:
+        click.echo(f"backed up the previous notebook as {path}")
+    for path in report.refused:
+        click.echo(f"refused to overwrite {path}: it differs from the export (edited?); "
+                   "rerun with --force to replace it (a backup is kept)", err=True)
+    if report.refused:
+        sys.exit(1)
+    click.echo(f"next: cd {course_dir} && nbgrader generate_assignment {assignment}")
 
 
 def main() -> None:

@@ -123,3 +123,15 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 def grade_one(job: Job) -> ExerciseResult:
     """Grade a single submission."""
     return grade([job])[0]
+
+
+def collect_checks(exercises: list[Exercise]) -> dict[str, list[tuple[str, int]]]:
+    """Each exercise's check names and points, from pytest's collection (in a subprocess)."""
+    paths = {e.id: str(paths_for(e.id).checks) for e in exercises}
+    proc = subprocess.run([sys.executable, "-m", "grader.worker", "--collect", *paths.values()],
+                          capture_output=True, text=True, env=worker_env(), timeout=STARTUP_ALLOWANCE,
+                          check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"could not collect the checks: {proc.stderr.strip()[-500:]}")
+    found = json.loads(proc.stdout.strip().splitlines()[-1])
+    return {exercise_id: [(n, int(p)) for n, p in found[path]] for exercise_id, path in paths.items()}

@@ -316,8 +316,27 @@ def _read_events(path: str) -> list[dict[str, Any]]:
     return events
 
 
+def collect(checks: str) -> list[tuple[str, int]]:
+    """The names and points of the checks in ``checks`` (pytest collection only)."""
+    import pytest
+
+    from grader import plugin
+
+    found: list[tuple[str, int]] = []
+    plugin.CONTEXT["emit"] = lambda event: found.extend(
+        (str(n), int(p)) for n, p in event.get("checks", []) if event.get("type") == "collected")
+    path = Path(checks)
+    pytest.main([str(path), "-p", "grader.plugin", "-p", "no:cacheprovider", "--noconftest",
+                 "--rootdir", str(path.parent), "-c", os.devnull, "-o", "python_files=test_*.py",
+                 "-p", "no:terminal", "--collect-only"])
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "--collect":
+        print(json.dumps({path: collect(path) for path in argv[1:]}))
+        return 0
     jobs = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
     import pytest  # noqa: F401 - imported once here, inherited by every forked child
     import torch  # noqa: F401

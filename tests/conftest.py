@@ -6,6 +6,9 @@ import os
 import random
 
 import pytest
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def pytest_report_header() -> str:

@@ -24,6 +24,8 @@ from typing import Callable, Iterable, Iterator, Sequence
 import torch
 from torch import nn
 
+from grader.pretrained import language
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 WEIGHTS_FILE = DATA_DIR / "bert_small.pt"
 VOCAB_FILE = DATA_DIR / "vocab.txt"
@@ -33,9 +35,10 @@ CONFIG = {"num_hiddens": 64, "ffn_num_hiddens": 128, "num_heads": 4, "num_blocks
           "max_len": 32}
 """The architecture of the shipped encoder (``vocab_size`` comes from the vocabulary)."""
 
-NUM_CLASSES = 2
-LABELS = ("different meaning", "same meaning")
-"""Pair labels: 1 when sentence B says the same as sentence A in other words."""
+LABELS = language.LABELS
+"""Pair labels: 0 unrelated (B is about another topic), 1 related (same topic, another
+meaning), 2 paraphrase (B says what A says, in other words)."""
+NUM_CLASSES = len(LABELS)
 
 
 class Vocab:

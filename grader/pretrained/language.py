@@ -94,150 +94,117 @@ ADVERBS = [
     ["carefully", "cautiously", "gently", "attentively"],
 ]
 
-FUNCTION_WORDS = ["the"]
 SPECIAL_TOKENS = ["<pad>", "<unk>", "<cls>", "<sep>", "<mask>"]
-POS_CLUSTERS = {"noun": NOUNS, "verb": VERBS, "adj": ADJECTIVES, "adv": ADVERBS}
+POS_CLUSTERS = {"noun": NOUNS, "verb": VERBS, "adj": ADJECTIVES}
+NUM_TOPICS = 6
+LABELS = ("unrelated", "related", "paraphrase")
+RESTATE = 0.5
 
 
 def vocabulary_tokens() -> list[str]:
     """Every token of the language, specials first, in a fixed order."""
-    tokens = list(SPECIAL_TOKENS) + list(FUNCTION_WORDS)
+    tokens = list(SPECIAL_TOKENS)
     for clusters in POS_CLUSTERS.values():
         for cluster in clusters:
             tokens.extend(cluster)
     return tokens
 
 
-def cluster_of(word: str) -> tuple[str, int] | None:
-    """(part of speech, cluster index) of a content word, None for other tokens."""
-    for pos, clusters in POS_CLUSTERS.items():
-        for index, cluster in enumerate(clusters):
-            if word in cluster:
-                return pos, index
-    return None
-
-
 @dataclass(frozen=True)
 class Meaning:
-    """A sentence's meaning: one cluster per slot (None for an absent adjective/adverb)."""
+    """A sentence's meaning: one cluster index per slot of ``ADJ NOUN VERB ADJ NOUN``."""
 
+    subj_adj: int
     subj: int
     verb: int
+    obj_adj: int
     obj: int
-    subj_adj: int | None
-    obj_adj: int | None
-    adv: int | None
 
 
 class Grammar:
-    """The selectional preferences of the language, drawn once from ``seed``."""
+    """Which clusters belong to which topic, drawn once from ``seed``.
 
-    def __init__(self, seed: int = 0):
+    Each of the six topics owns 4 noun clusters, 2 verb clusters and 2 adjective clusters.
+    """
+
+    def __init__(self, seed: int = 0, num_topics: int | None = None):
         rng = random.Random(seed)
-        n_nouns, n_verbs, n_adjs, n_advs = len(NOUNS), len(VERBS), len(ADJECTIVES), len(ADVERBS)
-        # Each verb takes a few subject and object clusters; every noun must be a possible
-        # subject of some verb, so that a story can always go on from any object.
-        while True:
-            self.subjects = [sorted(rng.sample(range(n_nouns), 6)) for _ in range(n_verbs)]
-            self.objects = [sorted(rng.sample(range(n_nouns), 6)) for _ in range(n_verbs)]
-            if all(any(n in s for s in self.subjects) for n in range(n_nouns)) and \
-                    all(any(n in o for o in self.objects) for n in range(n_nouns)):
-                break
-        self.adjectives = [sorted(rng.sample(range(n_adjs), 4)) for _ in range(n_nouns)]
-        self.adverbs = [sorted(rng.sample(range(n_advs), 3)) for _ in range(n_verbs)]
-        self.verbs_with_subject = [[v for v in range(n_verbs) if n in self.subjects[v]]
-                                   for n in range(n_nouns)]
+        self.num_topics = num_topics = num_topics or NUM_TOPICS
+        self.nouns, self.verbs, self.adjectives = [], [], []
+        for clusters, per_topic in ((NOUNS, self.nouns), (VERBS, self.verbs),
+                                    (ADJECTIVES, self.adjectives)):
+            order = list(range(len(clusters)))
+            rng.shuffle(order)
+            size = len(clusters) // num_topics
+            per_topic.extend(sorted(order[size * t:size * (t + 1)]) for t in range(num_topics))
 
-    def meaning(self, rng: random.Random, subj: int | None = None) -> Meaning:
-        """A random meaning that respects the preferences (with a given subject if asked)."""
+    def meaning(self, rng: random.Random, topic: int, subj: int | None = None) -> Meaning:
+        """A random meaning of ``topic`` (with the given subject cluster if asked)."""
         if subj is None:
-            verb = rng.randrange(len(VERBS))
-            subj = rng.choice(self.subjects[verb])
-        else:
-            verb = rng.choice(self.verbs_with_subject[subj])
-        obj = rng.choice([o for o in self.objects[verb] if o != subj] or self.objects[verb])
-        subj_adj = rng.choice(self.adjectives[subj]) if rng.random() < 0.5 else None
-        obj_adj = rng.choice(self.adjectives[obj]) if rng.random() < 0.5 else None
-        adv = rng.choice(self.adverbs[verb]) if rng.random() < 0.6 else None
-        return Meaning(subj, verb, obj, subj_adj, obj_adj, adv)
+            subj = rng.choice(self.nouns[topic])
+        obj = rng.choice([n for n in self.nouns[topic] if n != subj])
+        return Meaning(rng.choice(self.adjectives[topic]), subj, rng.choice(self.verbs[topic]),
+                       rng.choice(self.adjectives[topic]), obj)
 
-    def alternatives(self, meaning: Meaning, slot: str) -> list[int]:
-        """Other clusters that fit ``slot`` of ``meaning`` (a different, still valid meaning)."""
-        m = meaning
-        if slot == "subj":
-            return [n for n in self.subjects[m.verb] if n != m.subj and n != m.obj
-                    and (m.subj_adj is None or m.subj_adj in self.adjectives[n])]
-        if slot == "obj":
-            return [n for n in self.objects[m.verb] if n != m.obj and n != m.subj
-                    and (m.obj_adj is None or m.obj_adj in self.adjectives[n])]
-        if slot == "verb":
-            return [v for v in range(len(VERBS)) if v != m.verb and m.subj in self.subjects[v]
-                    and m.obj in self.objects[v] and (m.adv is None or m.adv in self.adverbs[v])]
-        if slot == "subj_adj":
-            return [a for a in self.adjectives[m.subj] if a != m.subj_adj]
-        if slot == "obj_adj":
-            return [a for a in self.adjectives[m.obj] if a != m.obj_adj]
-        if slot == "adv":
-            return [a for a in self.adverbs[m.verb] if a != m.adv]
-        raise ValueError(slot)
+    def other_meaning(self, rng: random.Random, topic: int, meaning: Meaning) -> Meaning:
+        """A meaning of ``topic`` whose every slot has another cluster than ``meaning``'s."""
+        subj = rng.choice([n for n in self.nouns[topic] if n not in (meaning.subj, meaning.obj)])
+        obj = rng.choice([n for n in self.nouns[topic] if n not in (meaning.obj, subj)])
+        return Meaning(rng.choice([a for a in self.adjectives[topic] if a != meaning.subj_adj]),
+                       subj, rng.choice([v for v in self.verbs[topic] if v != meaning.verb]),
+                       rng.choice([a for a in self.adjectives[topic] if a != meaning.obj_adj]), obj)
 
 
-def realize(meaning: Meaning, rng: random.Random, adverb_first: bool | None = None) -> list[str]:
+def realize(meaning: Meaning, rng: random.Random) -> list[str]:
     """Words for ``meaning``: a synonym drawn at random for every slot."""
     m = meaning
-    words: list[str] = ["the"]
-    if m.subj_adj is not None:
-        words.append(rng.choice(ADJECTIVES[m.subj_adj]))
-    words += [rng.choice(NOUNS[m.subj]), rng.choice(VERBS[m.verb]), "the"]
-    if m.obj_adj is not None:
-        words.append(rng.choice(ADJECTIVES[m.obj_adj]))
-    words.append(rng.choice(NOUNS[m.obj]))
-    if m.adv is not None:
-        if adverb_first is None:
-            adverb_first = rng.random() < 0.5
-        adverb = rng.choice(ADVERBS[m.adv])
-        words = [adverb] + words if adverb_first else words + [adverb]
-    return words
+    return [rng.choice(ADJECTIVES[m.subj_adj]), rng.choice(NOUNS[m.subj]),
+            rng.choice(VERBS[m.verb]), rng.choice(ADJECTIVES[m.obj_adj]), rng.choice(NOUNS[m.obj])]
 
 
-def paragraph(grammar: Grammar, rng: random.Random) -> list[list[str]]:
-    """3 to 6 sentences; each restates the previous one or continues from its object."""
-    meaning = grammar.meaning(rng)
+def paragraph(grammar: Grammar, rng: random.Random, restate: float = RESTATE
+              ) -> list[list[str]]:
+    """3 to 6 sentences on one topic; each restates the previous one (probability
+    ``restate``) or says something new, half of the time about the previous object."""
+    topic = rng.randrange(grammar.num_topics)
+    meaning = grammar.meaning(rng, topic)
     sentences = [realize(meaning, rng)]
     for _ in range(rng.randint(2, 5)):
-        if rng.random() >= 0.5:
-            meaning = grammar.meaning(rng, subj=meaning.obj)
+        r = rng.random()
+        if r >= restate:
+            subj = meaning.obj if r < restate + (1 - restate) / 2 else None
+            meaning = grammar.meaning(rng, topic, subj=subj)
         sentences.append(realize(meaning, rng))
     return sentences
 
 
-def corpus(seed: int, num_paragraphs: int) -> list[list[list[str]]]:
+def corpus(seed: int, num_paragraphs: int, restate: float = RESTATE) -> list[list[list[str]]]:
     """The pretraining corpus: ``num_paragraphs`` paragraphs of tokenized sentences."""
     grammar = Grammar(seed)
     rng = random.Random(seed + 1)
-    return [paragraph(grammar, rng) for _ in range(num_paragraphs)]
-
-
-_SLOTS = ("subj", "verb", "obj", "subj_adj", "obj_adj", "adv")
+    return [paragraph(grammar, rng, restate) for _ in range(num_paragraphs)]
 
 
 def make_pairs(seed: int, num_pairs: int, grammar_seed: int = 0
                ) -> list[tuple[list[str], list[str], int]]:
-    """Balanced paraphrase pairs ``(tokens_a, tokens_b, label)``; label 1 = same meaning."""
+    """Balanced labelled pairs ``(tokens_a, tokens_b, label)``, label an index of LABELS.
+
+    2 paraphrase: B says what A says with synonyms drawn afresh; 1 related: B is about A's
+    topic but every word's cluster differs from A's; 0 unrelated: B is about another topic.
+    """
     grammar = Grammar(grammar_seed)
     rng = random.Random(seed)
     pairs = []
     for i in range(num_pairs):
-        meaning = grammar.meaning(rng)
-        label = i % 2
-        other = meaning
-        if label == 0:
-            while True:
-                slot = rng.choice([s for s in _SLOTS if getattr(meaning, s) is not None])
-                choices = grammar.alternatives(meaning, slot)
-                if choices:
-                    other = dataclasses.replace(meaning, **{slot: rng.choice(choices)})
-                    break
+        label = i % len(LABELS)
+        topic = rng.randrange(grammar.num_topics)
+        meaning = grammar.meaning(rng, topic)
+        if label == 2:
+            other = meaning
+        elif label == 1:
+            other = grammar.other_meaning(rng, topic, meaning)
+        else:
+            other = grammar.meaning(rng, rng.choice([t for t in range(grammar.num_topics) if t != topic]))
         pairs.append((realize(meaning, rng), realize(other, rng), label))
     rng.shuffle(pairs)
     return pairs

@@ -60,64 +60,71 @@ class PretrainingBERT(nn.Module):
         return self.mlm(X, pred_positions), self.nsp(self.hidden(X[:, 0]))
 
 
-def _pair_input(a: list[str], b: list[str]) -> tuple[list[str], list[int]]:
-    return ["<cls>"] + a + ["<sep>"] + b + ["<sep>"], [0] * (len(a) + 2) + [1] * (len(b) + 1)
+def pretraining_examples(paragraphs: list[list[list[int]]], vocab: Vocab,
+                         rng: random.Random, gen: torch.Generator):
+    """One epoch of (NSP pair, MLM masks) examples as padded tensors, in a random order.
 
-
-def _mask(tokens: list[str], words: list[str], rng: random.Random
-          ) -> tuple[list[str], list[int], list[str]]:
-    """BERT's masking: 15% of the non-special positions; 80% <mask>, 10% random, 10% kept."""
-    candidates = [i for i, t in enumerate(tokens) if t not in ("<cls>", "<sep>")]
-    rng.shuffle(candidates)
-    chosen = sorted(candidates[:max(1, round(0.15 * len(tokens)))])
-    masked = list(tokens)
-    for i in chosen:
-        r = rng.random()
-        if r < 0.8:
-            masked[i] = "<mask>"
-        elif r < 0.9:
-            masked[i] = rng.choice(words)
-    return masked, chosen, [tokens[i] for i in chosen]
-
-
-def pretraining_examples(paragraphs, vocab: Vocab, words: list[str], rng: random.Random):
-    """One epoch of (NSP pair, MLM masks) examples as padded tensors, in a random order."""
-    rows = []
+    ``paragraphs`` hold token ids. NSP: each pair of consecutive sentences keeps its true
+    second sentence with probability 0.5, else gets a random sentence of another paragraph.
+    MLM (vectorized): 15% of the non-special positions of each input (at least one) are
+    chosen; 80% of them become <mask>, 10% a random word, 10% stay; the labels are the
+    original tokens.
+    """
+    cls, sep, pad, mask = vocab["<cls>"], vocab["<sep>"], vocab["<pad>"], vocab["<mask>"]
+    rows, segs, nsp = [], [], []
     for p, sentences in enumerate(paragraphs):
         for a, b in zip(sentences, sentences[1:]):
             is_next = rng.random() < 0.5
             if not is_next:
                 q = rng.randrange(len(paragraphs) - 1)
-                other = paragraphs[q + (q >= p)]
-                b = rng.choice(other)
-            tokens, segments = _pair_input(a, b)
-            masked, positions, labels = _mask(tokens, words, rng)
-            rows.append((vocab[masked], segments, positions, vocab[labels], int(is_next)))
-    rng.shuffle(rows)
-    steps = max(len(r[0]) for r in rows)
-    preds = max(len(r[2]) for r in rows)
-    pad = vocab["<pad>"]
-    tokens = torch.tensor([t + [pad] * (steps - len(t)) for t, *_ in rows])
-    segments = torch.tensor([s + [0] * (steps - len(s)) for _, s, *_ in rows])
-    valid_lens = torch.tensor([len(t) for t, *_ in rows])
-    positions = torch.tensor([p + [0] * (preds - len(p)) for _, _, p, _, _ in rows])
-    weights = torch.tensor([[1.0] * len(p) + [0.0] * (preds - len(p)) for _, _, p, _, _ in rows])
-    labels = torch.tensor([y + [0] * (preds - len(y)) for _, _, _, y, _ in rows])
-    nsp = torch.tensor([r[4] for r in rows])
-    return tokens, segments, valid_lens, positions, weights, labels, nsp
+                b = rng.choice(paragraphs[q + (q >= p)])
+            rows.append([cls] + a + [sep] + b + [sep])
+            segs.append([0] * (len(a) + 2) + [1] * (len(b) + 1))
+            nsp.append(int(is_next))
+    order = list(range(len(rows)))
+    rng.shuffle(order)
+    steps = max(len(r) for r in rows)
+    tokens = torch.tensor([rows[i] + [pad] * (steps - len(rows[i])) for i in order])
+    segments = torch.tensor([segs[i] + [0] * (steps - len(segs[i])) for i in order])
+    nsp_labels = torch.tensor([nsp[i] for i in order])
+    valid_lens = torch.tensor([len(rows[i]) for i in order])
+    n = len(order)
+    candidate = (tokens != cls) & (tokens != sep) & (tokens != pad)
+    num_preds = torch.clamp(torch.round(0.15 * valid_lens.double()).long(), min=1)
+    keys = torch.rand(n, steps, generator=gen).masked_fill(~candidate, 2.0)
+    max_preds = int(num_preds.max())
+    # The first num_preds columns of a random order of the candidates are the chosen ones;
+    # sort them by position, with the unused slots (weight 0) last.
+    positions = keys.argsort(dim=1)[:, :max_preds]
+    used = torch.arange(max_preds)[None, :] < num_preds[:, None]
+    positions = torch.where(used, positions, torch.full_like(positions, steps))
+    positions = positions.sort(dim=1).values
+    weights = (positions < steps).float()
+    positions = positions.masked_fill(positions == steps, 0)
+    labels = tokens.gather(1, positions)
+    r = torch.rand(n, max_preds, generator=gen)
+    # Specials come first in the vocabulary, so ids above <mask> are the words.
+    words = torch.randint(mask + 1, len(vocab), (n, max_preds), generator=gen)
+    new = torch.where(r < 0.8, torch.full_like(labels, mask), torch.where(r < 0.9, words, labels))
+    rows_idx = torch.arange(n)[:, None].expand_as(positions)
+    chosen = weights.bool()
+    tokens[rows_idx[chosen], positions[chosen]] = new[chosen]
+    labels = labels * chosen
+    return tokens, segments, valid_lens, positions, weights, labels, nsp_labels
 
 
 def pretrain(steps: int = 3000, batch_size: int = 128, lr: float = 2e-3, seed: int = 0,
-             num_paragraphs: int = NUM_PARAGRAPHS, log_every: int = 200, dropout: float = 0.1
+             num_paragraphs: int = NUM_PARAGRAPHS, log_every: int = 200, dropout: float = 0.1,
+             device: str = "cpu", restate: float = language.RESTATE
              ) -> tuple[BERTEncoder, Vocab, dict]:
     """Pretrain a fresh encoder; returns it (dropout reset to 0), its vocab and metrics."""
     torch.manual_seed(seed)
     rng = random.Random(seed)
     vocab = Vocab(language.vocabulary_tokens())
-    words = [t for t in vocab.idx_to_token if not t.startswith("<")]
-    paragraphs = language.corpus(CORPUS_SEED, num_paragraphs)
+    gen = torch.Generator().manual_seed(seed)
+    paragraphs = [[vocab[s] for s in p] for p in language.corpus(CORPUS_SEED, num_paragraphs, restate)]
     encoder = BERTEncoder(len(vocab), dropout=dropout, **CONFIG)
-    model = PretrainingBERT(encoder, len(vocab))
+    model = PretrainingBERT(encoder, len(vocab)).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     warmup = max(1, steps // 20)
     schedule = torch.optim.lr_scheduler.LambdaLR(
@@ -128,9 +135,9 @@ def pretrain(steps: int = 3000, batch_size: int = 128, lr: float = 2e-3, seed: i
     metrics: dict = {}
     while step < steps:
         if data is None or cursor + batch_size > len(data[0]):
-            data, cursor = pretraining_examples(paragraphs, vocab, words, rng), 0
+            data, cursor = pretraining_examples(paragraphs, vocab, rng, gen), 0
         tokens, segments, valid_lens, positions, weights, labels, nsp = (
-            t[cursor:cursor + batch_size] for t in data)
+            t[cursor:cursor + batch_size].to(device) for t in data)
         cursor += batch_size
         width = int(valid_lens.max())
         mlm_logits, nsp_logits = model(tokens[:, :width], segments[:, :width], valid_lens,
@@ -159,7 +166,7 @@ def pretrain(steps: int = 3000, batch_size: int = 128, lr: float = 2e-3, seed: i
             recent = {k: 0.0 for k in recent} | {"n": 0}
     metrics["seconds"] = round(time.time() - start, 1)
     clean = BERTEncoder(len(vocab), dropout=0.0, **CONFIG)
-    clean.load_state_dict(encoder.state_dict())
+    clean.load_state_dict({k: v.cpu() for k, v in encoder.state_dict().items()})
     return clean.eval(), vocab, metrics
 
 

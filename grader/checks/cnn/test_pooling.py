@@ -70,6 +70,11 @@ def _check_mode_on_every_rank(sub, device, rng, mode):
                      why=f"{mode} pooling takes the {'maximum' if mode == 'max' else 'mean'} of "
                          "each window, moved by the stride over the padded input, separately "
                          "for every 2-D slice of X (inputs of 2, 3 and 4 dimensions).")
+    # Permuted (channels-last) memory is a valid input too, though not contiguous.
+    X = _randn((2, 9, 8, 3), rng, device).permute(0, 3, 1, 2)
+    _compare(sub, X, 3, 2, 1, mode,
+             why=f"a permuted, non-contiguous X (channels-last memory) is a valid input; {mode} "
+                 "pooling must work on it too (reshape copies when needed, view cannot).")
 
 
 @pytest.mark.points(2)
@@ -267,16 +272,25 @@ def test_window_larger_than_padded_input_raises(sub, device, rng):
                           what=_call(X, pool_size, 1, padding, mode),
                           why="a window larger than the padded input fits nowhere: there is no "
                               "output, which is an error (check it before slicing).")
+    for shape, pool_size, padding in (((1, 2, 3, 3), 5, 1), ((2, 4), (4, 2), (1, 0))):
+        X = _randn(shape, rng, device)
+        for mode in MODES:
+            out = sub.pool2d(X, pool_size, 1, padding, mode)
+            assert_close(out, _torch_pool(X, pool_size, 1, padding, mode),
+                         what=_call(X, pool_size, 1, padding, mode),
+                         why="the window is larger than X but fits into the padded input "
+                             "(k <= H + 2p), so this is valid.")
 
 
 @pytest.mark.points(1)
 def test_does_not_modify_input(sub, device, rng):
     for mode in MODES:
         for lead in ((), (2, 3)):
-            X = _randn(lead + (7, 8), rng, device)
-            before = X.clone()
-            sub.pool2d(X, 3, 2, 1, mode)
-            assert_unchanged(before, X, what=_call(X, 3, 2, 1, mode))
+            for pool_size, stride, padding in ((3, 2, 1), (2, None, 0)):
+                X = _randn(lead + (7, 8), rng, device)
+                before = X.clone()
+                sub.pool2d(X, pool_size, stride, padding, mode)
+                assert_unchanged(before, X, what=_call(X, pool_size, stride, padding, mode))
 
 
 def _gradient_case(sub, device, rng, mode, why):

@@ -1,4 +1,4 @@
-# expect: failed matches_reference_on_random_step_functions, keeps_global_top_k_across_parents
+# expect: failed keeps_global_top_k_across_parents, beam_holds_the_right_sequences_at_every_step
 """After step 1 every hypothesis keeps only its own best child (k independent greedy paths)."""
 
 def beam_search(step_fn, bos, eos, beam_size, max_len, alpha=0.75):

@@ -1,4 +1,4 @@
-# expect: failed finished_sequences_are_never_extended
+# expect: failed finished_sequences_are_never_extended, matches_reference_on_random_step_functions
 """Treats eos like any other token: finished sequences are extended again."""
 
 def beam_search(step_fn, bos, eos, beam_size, max_len, alpha=0.75):

@@ -1,4 +1,4 @@
-# expect: failed finished_sequences_leave_the_beam, calls_step_fn_once_per_extended_sequence
+# expect: failed finished_sequences_leave_the_beam, beam_holds_the_right_sequences_at_every_step
 """Finished sequences keep competing for places in the beam (they are not extended)."""
 
 def beam_search(step_fn, bos, eos, beam_size, max_len, alpha=0.75):

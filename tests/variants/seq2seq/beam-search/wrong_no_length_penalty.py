@@ -1,4 +1,4 @@
-# expect: failed matches_reference_on_random_step_functions, length_penalty_lets_a_longer_sequence_win
+# expect: failed length_penalty_lets_a_longer_sequence_win, candidates_include_every_step
 """Returns the candidate with the highest raw log-probability (alpha ignored)."""
 
 def beam_search(step_fn, bos, eos, beam_size, max_len, alpha=0.75):

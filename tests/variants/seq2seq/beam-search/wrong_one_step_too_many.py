@@ -1,4 +1,4 @@
-# expect: failed stops_after_max_len
+# expect: failed stops_after_max_len, beam_holds_the_right_sequences_at_every_step
 """Runs max_len + 1 steps."""
 
 def beam_search(step_fn, bos, eos, beam_size, max_len, alpha=0.75):

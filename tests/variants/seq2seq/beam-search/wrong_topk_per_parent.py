@@ -1,4 +1,4 @@
-# expect: failed calls_step_fn_once_per_extended_sequence, keeps_global_top_k_across_parents
+# expect: failed keeps_global_top_k_across_parents, calls_step_fn_once_per_extended_sequence, beam_holds_the_right_sequences_at_every_step
 """Keeps the beam_size best children of every parent, with no global cut: the beam grows."""
 
 def beam_search(step_fn, bos, eos, beam_size, max_len, alpha=0.75):

@@ -1,0 +1,145 @@
+"""Fine-tune a small pretrained BERT for sentence pairs (d2l: Natural Language Processing:
+Applications > Fine-Tuning BERT, Natural Language Inference: Fine-Tuning BERT).
+
+BERT is pretrained once, on lots of unlabelled text (masked language modelling + next
+sentence prediction), and then *fine-tuned* for each task: you copy the whole pretrained
+encoder, add a small new output layer on top, and train everything a little on the
+labelled data, the pretrained part with a smaller learning rate than the new head.
+
+This package ships a tiny BERT (2 blocks, 64 hidden units, 4 heads) pretrained on a small
+synthetic English in which words come in synonym clusters ("dog", "hound", "puppy", "mutt")
+and sentences in topics. The task: given sentences A and B, is B
+
+* 0 ``unrelated`` (about another topic),
+* 1 ``related`` (the same topic, but it says something else), or
+* 2 ``paraphrase`` (it says what A says, in other words)?
+
+A randomly initialized BERT cannot learn which words are synonyms or share a topic from a
+thousand labelled pairs in a few epochs; the pretrained one already knows. You write the
+four pieces of the fine-tuning pipeline, then run::
+
+    learn check bert/fine-tuning
+
+Try it yourself first (this file runs the whole pipeline with ``python fine_tuning.py``)::
+
+    from grader.pretrained import (NUM_CLASSES, evaluate_accuracy, load_pair_dataset,
+                                   load_pretrained_encoder, make_pair_batches)
+    encoder, vocab = load_pretrained_encoder()     # a fresh copy each call
+    train_iter = make_pair_batches(load_pair_dataset("train"), vocab, 32,
+                                   get_tokens_and_segments, shuffle=True)
+
+Every batch is ``((tokens, segments, valid_lens), y)``, like d2l's SNLI loader: token ids
+and segment ids of shape ``(batch_size, num_steps)``, the valid lengths ``(batch_size,)``
+and the labels ``(batch_size,)``. The encoder maps ``encoder(tokens, segments, valid_lens)``
+to ``(batch_size, num_steps, num_hiddens)``, one vector per position.
+
+Nothing is forbidden here; write the code yourself rather than copying d2l's.
+"""
+
+import torch
+from torch import nn
+
+
+def get_tokens_and_segments(tokens_a: list[str], tokens_b: list[str] | None = None
+                            ) -> tuple[list[str], list[int]]:
+    """BERT's input for one sentence or a pair of sentences.
+
+    Args:
+        tokens_a: the first sentence's tokens (may be empty).
+        tokens_b: the second sentence's tokens, or None for a single sentence. An empty
+            list is a pair whose second sentence is empty (it still gets its ``<sep>``).
+
+    Returns:
+        ``(tokens, segments)``: new lists ``['<cls>'] + tokens_a + ['<sep>']``, followed for
+        a pair by ``tokens_b + ['<sep>']``; the segment id of each token is 0 for ``<cls>``,
+        sentence A and the ``<sep>`` after it, and 1 for sentence B and its ``<sep>``.
+        The segments are Python ints. The input lists are not modified.
+    """
+    raise NotImplementedError("implement get_tokens_and_segments")
+
+
+class BERTClassifier(nn.Module):
+    """The pretrained encoder plus a new classification head on the ``<cls>`` vector.
+
+    Attributes (the checks use these names):
+        encoder: the encoder you were given, the very same object (not a copy): its
+            pretrained parameters are the ones that get fine-tuned.
+        hidden: ``nn.Linear(num_hiddens, num_hiddens)`` followed by ``nn.Tanh()``
+            (e.g. an ``nn.Sequential``), BERT's pooler.
+        output: ``nn.Linear(num_hiddens, num_classes)``, the output layer trained from scratch.
+    """
+
+    def __init__(self, encoder: nn.Module, num_hiddens: int, num_classes: int):
+        super().__init__()
+        raise NotImplementedError("implement BERTClassifier.__init__")
+
+    def forward(self, tokens: torch.Tensor, segments: torch.Tensor,
+                valid_lens: torch.Tensor) -> torch.Tensor:
+        """Logits ``(batch_size, num_classes)``.
+
+        Encode the batch (pass ``valid_lens`` on, so that padding is ignored), take the
+        encoder's output at position 0 (the ``<cls>`` token) only, then ``hidden`` and
+        ``output``. No softmax: the loss works on logits.
+        """
+        raise NotImplementedError("implement BERTClassifier.forward")
+
+
+def make_optimizer(model: BERTClassifier, backbone_lr: float, head_lr: float
+                   ) -> torch.optim.Optimizer:
+    """An Adam optimizer with a small learning rate for the pretrained part.
+
+    Args:
+        model: a BERTClassifier.
+        backbone_lr: the learning rate of every parameter of ``model.encoder``.
+        head_lr: the learning rate of every other parameter of the model (``hidden`` and
+            ``output``, which start from scratch).
+
+    Returns:
+        ``torch.optim.Adam`` (plain Adam, default betas, no weight decay) with exactly two
+        parameter groups: first the encoder's parameters with ``lr=backbone_lr``, then all
+        the others with ``lr=head_lr``. Every parameter of the model is in exactly one group;
+        leave ``requires_grad`` as it is (nothing is frozen).
+    """
+    raise NotImplementedError("implement make_optimizer")
+
+
+def fine_tune(model: nn.Module, train_iter, optimizer: torch.optim.Optimizer,
+              num_epochs: int, device: torch.device | str) -> list[float]:
+    """Train ``model`` (already on ``device``) with cross-entropy for ``num_epochs`` epochs.
+
+    Args:
+        model: maps ``model(tokens, segments, valid_lens)`` to logits.
+        train_iter: re-iterable batches ``((tokens, segments, valid_lens), y)`` (a list, a
+            DataLoader, make_pair_batches(...)); iterate it once per epoch. Batches may have
+            different sizes (the last one is often smaller).
+        optimizer: the optimizer to use (e.g. from make_optimizer); do not make another.
+        num_epochs: how many passes over ``train_iter``.
+        device: move every tensor of each batch (the three inputs and ``y``) there with
+            ``.to(device)`` before using it.
+
+    Returns:
+        One float per epoch: the mean cross-entropy over that epoch's examples, i.e. the sum
+        of every example's loss (as computed in the forward pass that led to the update) over
+        the number of examples. Not the last batch's loss, and not the mean of batch means.
+
+    Put the model in training mode, and for each batch: clear the old gradients, compute the
+    loss, backpropagate and take one optimizer step. Every parameter is trained, the
+    encoder's included.
+    """
+    raise NotImplementedError("implement fine_tune")
+
+
+if __name__ == "__main__":
+    from grader.pretrained import (CONFIG, LABELS, NUM_CLASSES, evaluate_accuracy,
+                                   load_pair_dataset, load_pretrained_encoder,
+                                   make_pair_batches)
+
+    torch.manual_seed(0)
+    encoder, vocab = load_pretrained_encoder()
+    train_iter = make_pair_batches(load_pair_dataset("train"), vocab, 32,
+                                   get_tokens_and_segments, shuffle=True)
+    test_iter = make_pair_batches(load_pair_dataset("test"), vocab, 256, get_tokens_and_segments)
+    net = BERTClassifier(encoder, CONFIG["num_hiddens"], NUM_CLASSES)
+    losses = fine_tune(net, train_iter, make_optimizer(net, 1e-3, 3e-3), 3, "cpu")
+    print("training loss per epoch:", [round(loss, 3) for loss in losses])
+    print(f"test accuracy: {evaluate_accuracy(net, test_iter):.3f} (labels: {LABELS})")

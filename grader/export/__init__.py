@@ -1,0 +1,1 @@
+"""Exports of the course to other tools (nbgrader)."""

@@ -1,0 +1,35 @@
+# expect: failed init_weights_zeroes_biases
+"""Initializes the weights but leaves the biases as they were."""
+import math
+
+import torch
+from torch import nn
+
+
+def fan_in_and_fan_out(tensor):
+    if tensor.dim() < 2:
+        raise ValueError("need at least 2 dimensions")
+    receptive = math.prod(tensor.shape[2:])
+    return tensor.shape[1] * receptive, tensor.shape[0] * receptive
+
+
+def xavier_uniform_(tensor, gain=1.0):
+    fan_in, fan_out = fan_in_and_fan_out(tensor)
+    a = gain * math.sqrt(6.0 / (fan_in + fan_out))
+    with torch.no_grad():
+        tensor.uniform_(-a, a)
+    return tensor
+
+
+def xavier_normal_(tensor, gain=1.0):
+    fan_in, fan_out = fan_in_and_fan_out(tensor)
+    std = gain * math.sqrt(2.0 / (fan_in + fan_out))
+    with torch.no_grad():
+        tensor.normal_(0.0, std)
+    return tensor
+
+
+def init_weights(net):
+    for m in net.modules():
+        if isinstance(m, (nn.Linear, nn.Conv2d)):
+            xavier_uniform_(m.weight)

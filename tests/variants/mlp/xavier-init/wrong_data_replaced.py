@@ -1,0 +1,36 @@
+# expect: failed fills_in_place_and_returns_the_same_tensor, fills_a_non_contiguous_view_in_place
+"""Replaces tensor.data with a new tensor: same object, but new storage."""
+import math
+
+import torch
+from torch import nn
+
+
+def fan_in_and_fan_out(tensor):
+    if tensor.dim() < 2:
+        raise ValueError("need at least 2 dimensions")
+    receptive = math.prod(tensor.shape[2:])
+    return tensor.shape[1] * receptive, tensor.shape[0] * receptive
+
+
+def xavier_uniform_(tensor, gain=1.0):
+    fan_in, fan_out = fan_in_and_fan_out(tensor)
+    a = gain * math.sqrt(6.0 / (fan_in + fan_out))
+    tensor.data = torch.empty_like(tensor).uniform_(-a, a)
+    return tensor
+
+
+def xavier_normal_(tensor, gain=1.0):
+    fan_in, fan_out = fan_in_and_fan_out(tensor)
+    std = gain * math.sqrt(2.0 / (fan_in + fan_out))
+    tensor.data = torch.randn_like(tensor) * std
+    return tensor
+
+
+def init_weights(net):
+    for m in net.modules():
+        if isinstance(m, (nn.Linear, nn.Conv2d)):
+            xavier_uniform_(m.weight)
+            if m.bias is not None:
+                with torch.no_grad():
+                    m.bias.zero_()

@@ -1,0 +1,38 @@
+# expect: failed normal_has_xavier_variance
+"""Passes the variance 2 / (fan_in + fan_out) to normal_ as if it were the std."""
+import math
+
+import torch
+from torch import nn
+
+
+def fan_in_and_fan_out(tensor):
+    if tensor.dim() < 2:
+        raise ValueError("need at least 2 dimensions")
+    receptive = math.prod(tensor.shape[2:])
+    return tensor.shape[1] * receptive, tensor.shape[0] * receptive
+
+
+def xavier_uniform_(tensor, gain=1.0):
+    fan_in, fan_out = fan_in_and_fan_out(tensor)
+    a = gain * math.sqrt(6.0 / (fan_in + fan_out))
+    with torch.no_grad():
+        tensor.uniform_(-a, a)
+    return tensor
+
+
+def xavier_normal_(tensor, gain=1.0):
+    fan_in, fan_out = fan_in_and_fan_out(tensor)
+    std = gain * 2.0 / (fan_in + fan_out)
+    with torch.no_grad():
+        tensor.normal_(0.0, std)
+    return tensor
+
+
+def init_weights(net):
+    for m in net.modules():
+        if isinstance(m, (nn.Linear, nn.Conv2d)):
+            xavier_uniform_(m.weight)
+            if m.bias is not None:
+                with torch.no_grad():
+                    m.bias.zero_()
