@@ -116,7 +116,13 @@ def _from_submission(filename: str) -> bool:
 
 
 def install_tripwires(forbidden: tuple[str, ...], filename: str) -> None:
-    """Wrap each forbidden callable so a call from ``filename`` is recorded and refused."""
+    """Wrap each forbidden callable so a call from ``filename`` is recorded and refused.
+
+    Functions that cannot be replaced (those of ``torch._C``) are still caught for torch
+    names: a ``TorchFunctionMode`` sees every torch call by its function name.
+    """
+    if any(name.startswith("torch.") for name in forbidden):
+        _install_torch_mode(forbidden, filename)
     for dotted in forbidden:
         found = _resolve(dotted)
         if found is None:
@@ -132,6 +138,28 @@ def install_tripwires(forbidden: tuple[str, ...], filename: str) -> None:
             setattr(owner, attr, _wrapper(original, dotted, filename))
         except (AttributeError, TypeError):
             continue
+
+
+def _install_torch_mode(forbidden: tuple[str, ...], filename: str) -> None:
+    import torch
+    from torch.overrides import TorchFunctionMode
+
+    by_name: dict[str, str] = {}
+    for dotted in forbidden:
+        if dotted.startswith("torch.") and not dotted.rsplit(".", 1)[-1][:1].isupper():
+            by_name.setdefault(dotted.rsplit(".", 1)[-1], dotted)
+
+    class _Tripwire(TorchFunctionMode):
+        def __torch_function__(self, func: Any, types: Any, args: Any = (),
+                               kwargs: Any = None) -> Any:
+            name = getattr(func, "__name__", "")
+            if name in by_name and _from_submission(filename):
+                _trip(by_name[name])
+            return func(*args, **(kwargs or {}))
+
+    if by_name:
+        _Tripwire().__enter__()
+        _ = torch  # the mode stays active for the rest of this (child) process
 
 
 def _trip(dotted: str) -> None:
