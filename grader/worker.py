@@ -109,6 +109,14 @@ def _load_error_message(exc: BaseException, path: str) -> str:
     return f"your file could not be imported{where}: {text}"
 
 
+# pytest plugins the checks do not need; skipping them halves pytest's start-up.
+PYTEST_LEAN = ["--assert=plain", "-p", "no:cacheprovider", "-p", "no:doctest", "-p", "no:junitxml",
+               "-p", "no:pastebin", "-p", "no:legacypath", "-p", "no:unittest", "-p", "no:debugging",
+               "-p", "no:faulthandler", "-p", "no:setuponly", "-p", "no:setupplan",
+               "-p", "no:stepwise", "-p", "no:lfplugin", "-p", "no:nfplugin", "-p", "no:logging",
+               "-p", "no:terminal", "--noconftest", "-c", os.devnull, "-o", "python_files=test_*.py"]
+
+
 def _run_child(job: dict[str, Any], events_fd: int, output_fd: int) -> None:
     """Everything that touches learner code. Runs in the forked child."""
     os.setsid()
@@ -181,9 +189,8 @@ def _run_child(job: dict[str, Any], events_fd: int, output_fd: int) -> None:
     plugin.CONTEXT.update(sub=sub, ref=ref, device=device, seed=job["seed"], filename=path,
                           emit=emit)
     checks = Path(job["checks"])
-    args = [str(checks), "-p", "grader.plugin", "-p", "no:cacheprovider",
-            "-p", "no:stepwise", "--noconftest", "--rootdir", str(checks.parent), "-c", os.devnull,
-            "-o", "python_files=test_*.py", "-s", "-p", "no:terminal", "-W", "default"]
+    args = [str(checks), "-p", "grader.plugin", "--rootdir", str(checks.parent), "-s",
+            "-W", "default", *PYTEST_LEAN]
     pytest.main(args)
     emit({"type": "done"})
 
@@ -326,9 +333,8 @@ def collect(checks: str) -> list[tuple[str, int]]:
     plugin.CONTEXT["emit"] = lambda event: found.extend(
         (str(n), int(p)) for n, p in event.get("checks", []) if event.get("type") == "collected")
     path = Path(checks)
-    pytest.main([str(path), "-p", "grader.plugin", "-p", "no:cacheprovider", "--noconftest",
-                 "--rootdir", str(path.parent), "-c", os.devnull, "-o", "python_files=test_*.py",
-                 "-p", "no:terminal", "--collect-only"])
+    pytest.main([str(path), "-p", "grader.plugin", "--rootdir", str(path.parent),
+                 "--collect-only", *PYTEST_LEAN])
     return found
 
 

@@ -8,14 +8,11 @@ labelled data, the pretrained part with a smaller learning rate than the new hea
 
 This package ships a tiny BERT (2 blocks, 64 hidden units, 4 heads) pretrained on a small
 synthetic English in which words come in synonym clusters ("dog", "hound", "puppy", "mutt")
-and sentences in topics. The task: given sentences A and B, is B
-
-* 0 ``unrelated`` (about another topic),
-* 1 ``related`` (the same topic, but it says something else), or
-* 2 ``paraphrase`` (it says what A says, in other words)?
-
-A randomly initialized BERT cannot learn which words are synonyms or share a topic from a
-thousand labelled pairs in a few epochs; the pretrained one already knows. You write the
+and every sentence is about one of six topics, e.g. "old hound chases quick kitty". The
+labelled task: are sentences A and B about the same topic (label 1) or not (label 0)? B never
+repeats a word of A, so the model has to know which words belong together. A randomly
+initialized BERT cannot learn that from a thousand labelled pairs in a few epochs; the
+pretrained one learned it from its corpus (masked words, next sentences). You write the
 four pieces of the fine-tuning pipeline, then run::
 
     learn check bert/fine-tuning

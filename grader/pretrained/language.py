@@ -1,30 +1,28 @@
-"""A tiny synthetic English with synonym clusters, used to pretrain and to fine-tune the BERT.
+"""A tiny synthetic English with synonyms and topics, used to pretrain and fine-tune the BERT.
 
 Every content word belongs to a *cluster* of four interchangeable synonyms (``dog``,
-``hound``, ``puppy``, ``mutt``). The grammar only ever looks at clusters, so synonyms occur
-in exactly the same contexts: whatever a model learns about the contexts of ``dog`` holds for
-``hound`` too. Clusters differ from each other by their selectional preferences (which verbs
-take which subjects and objects, which adjectives go with which nouns, which adverbs with
-which verbs), drawn once from the seed: that is the "word knowledge" masked language
-modelling can learn from unlabelled text.
+``hound``, ``puppy``, ``mutt``), and every cluster to one of six *topics* (drawn once from a
+seed: each topic owns 4 noun clusters, 2 verb clusters and 2 adjective clusters). The grammar
+only ever looks at clusters, so synonyms occur in exactly the same contexts.
 
-A sentence is ``[adv] the [adj] NOUN VERB the [adj] NOUN [adv]`` (the adverb at the start or
-at the end). A paragraph is a chain of sentences where each one either restates the previous
-one in other words (same clusters, synonyms resampled, the adverb possibly moved) or goes on
-with the story (the previous object becomes the new subject). Next sentence prediction on
-such paragraphs rewards relating the two segments of a pair.
+A sentence is ``ADJ NOUN VERB ADJ NOUN`` with every word from one topic, e.g. "old hound
+chases quick kitty". A paragraph is 3 to 6 sentences on one topic: each restates the previous
+one with synonyms drawn afresh, or says something new about the topic (half of the time about
+the previous sentence's object). Masked language modelling on this corpus learns which words
+go together (topics, synonyms); next sentence prediction learns to tell whether two
+sentences belong together.
 
-The labelled task (:func:`make_pairs`) is paraphrase detection: label 1 when sentence B says
-the same as A in other words, 0 when one content word of B was swapped for a word of another
-cluster (a grammatical sentence that means something else). Surface overlap does not help:
-synonyms are resampled in both classes, so a model has to know which words are synonyms.
+The labelled task (:func:`make_pairs`): are sentences A and B about the same topic? Half of
+the pairs are (B restates A, or says something else on A's topic), half are not (B is about
+another topic). B never repeats a word of A, so surface overlap gives nothing away: a model
+has to know which words belong to which topic, which the pretrained encoder learned from its
+corpus and a randomly initialized one cannot learn from a thousand labelled pairs.
 
 Everything is a deterministic function of a ``random.Random``; nothing is downloaded.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from dataclasses import dataclass
 
@@ -97,8 +95,9 @@ ADVERBS = [
 SPECIAL_TOKENS = ["<pad>", "<unk>", "<cls>", "<sep>", "<mask>"]
 POS_CLUSTERS = {"noun": NOUNS, "verb": VERBS, "adj": ADJECTIVES}
 NUM_TOPICS = 6
-LABELS = ("unrelated", "related", "paraphrase")
+LABELS = ("different topic", "same topic")
 RESTATE = 0.5
+"""The probability that a sentence of a paragraph restates the previous one."""
 
 
 def vocabulary_tokens() -> list[str]:
@@ -122,21 +121,24 @@ class Meaning:
 
 
 class Grammar:
-    """Which clusters belong to which topic, drawn once from ``seed``.
+    """Which clusters belong to which topic, drawn once from ``seed``."""
 
-    Each of the six topics owns 4 noun clusters, 2 verb clusters and 2 adjective clusters.
-    """
-
-    def __init__(self, seed: int = 0, num_topics: int | None = None):
+    def __init__(self, seed: int = 0):
         rng = random.Random(seed)
-        self.num_topics = num_topics = num_topics or NUM_TOPICS
-        self.nouns, self.verbs, self.adjectives = [], [], []
+        self.num_topics = NUM_TOPICS
+        self.nouns: list[list[int]] = []
+        self.verbs: list[list[int]] = []
+        self.adjectives: list[list[int]] = []
         for clusters, per_topic in ((NOUNS, self.nouns), (VERBS, self.verbs),
                                     (ADJECTIVES, self.adjectives)):
             order = list(range(len(clusters)))
             rng.shuffle(order)
-            size = len(clusters) // num_topics
-            per_topic.extend(sorted(order[size * t:size * (t + 1)]) for t in range(num_topics))
+            size = len(clusters) // NUM_TOPICS
+            per_topic.extend(sorted(order[size * t:size * (t + 1)]) for t in range(NUM_TOPICS))
+
+    def topic_of(self, meaning: Meaning) -> int:
+        """The topic that owns the meaning's subject cluster (every slot has the same)."""
+        return next(t for t in range(self.num_topics) if meaning.subj in self.nouns[t])
 
     def meaning(self, rng: random.Random, topic: int, subj: int | None = None) -> Meaning:
         """A random meaning of ``topic`` (with the given subject cluster if asked)."""
@@ -146,20 +148,14 @@ class Grammar:
         return Meaning(rng.choice(self.adjectives[topic]), subj, rng.choice(self.verbs[topic]),
                        rng.choice(self.adjectives[topic]), obj)
 
-    def other_meaning(self, rng: random.Random, topic: int, meaning: Meaning) -> Meaning:
-        """A meaning of ``topic`` whose every slot has another cluster than ``meaning``'s."""
-        subj = rng.choice([n for n in self.nouns[topic] if n not in (meaning.subj, meaning.obj)])
-        obj = rng.choice([n for n in self.nouns[topic] if n not in (meaning.obj, subj)])
-        return Meaning(rng.choice([a for a in self.adjectives[topic] if a != meaning.subj_adj]),
-                       subj, rng.choice([v for v in self.verbs[topic] if v != meaning.verb]),
-                       rng.choice([a for a in self.adjectives[topic] if a != meaning.obj_adj]), obj)
 
-
-def realize(meaning: Meaning, rng: random.Random) -> list[str]:
-    """Words for ``meaning``: a synonym drawn at random for every slot."""
+def realize(meaning: Meaning, rng: random.Random, avoid: frozenset[str] = frozenset()
+            ) -> list[str]:
+    """Words for ``meaning``: a synonym drawn at random for every slot, none from ``avoid``."""
     m = meaning
-    return [rng.choice(ADJECTIVES[m.subj_adj]), rng.choice(NOUNS[m.subj]),
-            rng.choice(VERBS[m.verb]), rng.choice(ADJECTIVES[m.obj_adj]), rng.choice(NOUNS[m.obj])]
+    slots = [ADJECTIVES[m.subj_adj], NOUNS[m.subj], VERBS[m.verb], ADJECTIVES[m.obj_adj],
+             NOUNS[m.obj]]
+    return [rng.choice([w for w in cluster if w not in avoid]) for cluster in slots]
 
 
 def paragraph(grammar: Grammar, rng: random.Random, restate: float = RESTATE
@@ -189,22 +185,24 @@ def make_pairs(seed: int, num_pairs: int, grammar_seed: int = 0
                ) -> list[tuple[list[str], list[str], int]]:
     """Balanced labelled pairs ``(tokens_a, tokens_b, label)``, label an index of LABELS.
 
-    2 paraphrase: B says what A says with synonyms drawn afresh; 1 related: B is about A's
-    topic but every word's cluster differs from A's; 0 unrelated: B is about another topic.
+    1 same topic: B restates A (half of these) or says something else on A's topic;
+    0 different topic. B never uses a word that occurs in A.
     """
     grammar = Grammar(grammar_seed)
     rng = random.Random(seed)
     pairs = []
     for i in range(num_pairs):
-        label = i % len(LABELS)
+        label = i % 2
         topic = rng.randrange(grammar.num_topics)
         meaning = grammar.meaning(rng, topic)
-        if label == 2:
+        if label == 0:
+            other = grammar.meaning(rng, rng.choice([t for t in range(grammar.num_topics)
+                                                     if t != topic]))
+        elif rng.random() < 0.5:
             other = meaning
-        elif label == 1:
-            other = grammar.other_meaning(rng, topic, meaning)
         else:
-            other = grammar.meaning(rng, rng.choice([t for t in range(grammar.num_topics) if t != topic]))
-        pairs.append((realize(meaning, rng), realize(other, rng), label))
+            other = grammar.meaning(rng, topic)
+        tokens_a = realize(meaning, rng)
+        pairs.append((tokens_a, realize(other, rng, frozenset(tokens_a)), label))
     rng.shuffle(pairs)
     return pairs

@@ -1,11 +1,11 @@
 """Regenerate everything in grader/pretrained/data: vocabulary, weights, pair dataset.
 
-    python -m grader.pretrained.make_bert            # a few minutes on 2 CPU cores
+    python -m grader.pretrained.make_bert            # about 3 minutes on one CPU core
 
 Steps: generate the synthetic corpus (:func:`grader.pretrained.language.corpus`, seeded),
 pretrain a small BERT on it with masked language modelling + next sentence prediction, save
 the encoder's weights (the MLM and NSP heads are dropped: fine-tuning adds its own head),
-write the vocabulary and the labelled paraphrase pairs (train/test TSV), and a metadata file
+write the vocabulary and the labelled sentence pairs (train/test TSV), and a metadata file
 with the settings and the final pretraining metrics.
 """
 
@@ -113,7 +113,7 @@ def pretraining_examples(paragraphs: list[list[list[int]]], vocab: Vocab,
     return tokens, segments, valid_lens, positions, weights, labels, nsp_labels
 
 
-def pretrain(steps: int = 3000, batch_size: int = 128, lr: float = 2e-3, seed: int = 0,
+def pretrain(steps: int = 1500, batch_size: int = 128, lr: float = 2e-3, seed: int = 0,
              num_paragraphs: int = NUM_PARAGRAPHS, log_every: int = 200, dropout: float = 0.1,
              device: str = "cpu", restate: float = language.RESTATE
              ) -> tuple[BERTEncoder, Vocab, dict]:
@@ -180,17 +180,19 @@ def write_pairs(path: Path, pairs) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=3000)
+    parser.add_argument("--steps", type=int, default=1500)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch threads (1 is fastest on a busy machine)")
     parser.add_argument("--out", type=Path, default=DATA_DIR)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
-    encoder, vocab, metrics = pretrain(args.steps, args.batch_size, args.lr, args.seed)
+    encoder, vocab, metrics = pretrain(args.steps, args.batch_size, args.lr, args.seed,
+                                       log_every=max(1, args.steps // 10))
     state = {k: v.detach().clone().contiguous() for k, v in encoder.state_dict().items()}
     torch.save(state, out / "bert_small.pt")
     (out / "vocab.txt").write_text("\n".join(vocab.idx_to_token) + "\n", encoding="utf-8")
