@@ -55,9 +55,12 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
+_PLAIN_TENSORS = (torch.Tensor, torch.nn.Parameter)
+
+
 def is_tensor(value: Any) -> bool:
-    """True for real torch tensors (and Parameters), not look-alikes."""
-    return isinstance(value, _Tensor)
+    """True for real torch tensors (and Parameters), not look-alikes or subclasses."""
+    return type(value) in _PLAIN_TENSORS
 
 
 def assert_tensor(actual: Any, *, what: str, shape: tuple[int, ...] | None = None,
@@ -65,6 +68,9 @@ def assert_tensor(actual: Any, *, what: str, shape: tuple[int, ...] | None = Non
                   why: str = "") -> _Tensor:
     """Check that ``actual`` is a tensor with the given shape, dtype and device."""
     if not is_tensor(actual):
+        if isinstance(actual, _Tensor):
+            fail(_join(f"{what} returned a {type(actual).__name__}, a subclass of torch.Tensor; "
+                       "return a plain torch.Tensor.", why))
         fail(_join(f"{what} returned {_describe(actual)}, not a torch.Tensor.", why))
     if shape is not None and tuple(actual.shape) != tuple(shape):
         fail(_join(f"{what} returned shape {tuple(actual.shape)}, expected {tuple(shape)}.", why))

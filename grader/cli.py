@@ -204,7 +204,10 @@ def check(ctx: click.Context, exercise_id: str, submission: str | None, device: 
         path = learner_file(_workspace(ctx), ex)
         if not path.is_file():
             _die(f"your file {path} is missing; restore the stub with `learn reset {ex.id}`")
-    result = grade_one(Job(ex, path, seed if seed is not None else new_seed(), device, timeout))
+    from grader.progress import home_dir
+
+    result = grade_one(Job(ex, path, seed if seed is not None else new_seed(), device, timeout,
+                           protected=(home_dir(),)))
     if not submission:
         with _progress() as store:
             store.record_check(ex.id, result.outcome, result.score, result.max_score, result.seed)

@@ -42,6 +42,12 @@ def _parses(source: str) -> ast.Module | None:
         return None
 
 
+def _grader_import(node: ast.Import | ast.ImportFrom) -> bool:
+    """The notebook's own ``from grader.notebook import ...`` lines are not the learner's code."""
+    names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+    return any(n.split(".")[0] == "grader" and not n.startswith("grader.pretrained") for n in names)
+
+
 def submission_source(exercise: Exercise, cells: list[str] | None = None) -> str:
     """The learner's code for ``exercise`` from executed notebook cells, in order.
 
@@ -69,7 +75,7 @@ def submission_source(exercise: Exercise, cells: list[str] | None = None) -> str
             parts.append(source)
         else:
             parts.extend(ast.get_source_segment(source, node) or "" for node in tree.body
-                         if isinstance(node, (ast.Import, ast.ImportFrom)))
+                         if isinstance(node, (ast.Import, ast.ImportFrom)) and not _grader_import(node))
     return "\n\n".join(parts) + "\n"
 
 

@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from grader import forbid
+from grader import forbid, guard
 from grader.asserts import CheckFailure
 from grader.results import ERROR, FAILED, NOT_ATTEMPTED, PASSED
 
@@ -124,6 +124,9 @@ def _short(text: str, limit: int = 400) -> str:
 
 def classify(excinfo: pytest.ExceptionInfo[BaseException] | None) -> tuple[str, str]:
     """(outcome, message) for a check that raised ``excinfo`` (None: it passed)."""
+    guard.verify_snapshot()
+    if guard.events:
+        return ERROR, "tampering detected: " + "; ".join(guard.events) + "."
     used = list(forbid.used)
     if used:
         return FAILED, (f"your code called {', '.join(used)}, which this exercise forbids; "

@@ -103,6 +103,7 @@ def compose(
     running: str | None = None
     collected: list[tuple[str, int]] = []
     done = False
+    tampering: list[str] = []
     for event in events:
         kind = event.get("type")
         if kind == "device":
@@ -124,6 +125,8 @@ def compose(
             for api in event.get("apis", []):
                 if api not in forbidden:
                     forbidden.append(str(api))
+        elif kind == "tamper":
+            tampering += [str(r) for r in event.get("reasons", []) if str(r) not in tampering]
         elif kind == "done":
             done = True
     total = sum(p for _, p in collected) or sum(c.max_points for c in checks) or max_score
@@ -134,6 +137,9 @@ def compose(
                               device=device, seed=seed, message=message, checks=tuple(checks),
                               submission=submission, duration=duration, output=output)
 
+    if tampering:
+        return result(ERROR, "tampering detected: " + "; ".join(tampering) +
+                      ". Nothing was scored; write a submission that only solves the exercise.", 0)
     if load_error is not None:
         return result(ERROR, load_error, 0)
     if ended is not None or not done:

@@ -31,7 +31,10 @@ class Job:
     seed: int
     device: str = "auto"
     timeout: float | None = None
-    memory_mb: int | None = None
+    memory_mb: int | None = 4096
+    """Memory the submission may allocate on top of the grader's own (CPU runs)."""
+    protected: tuple[Path, ...] = ()
+    """Folders the submission must not touch (the grader's output, the progress store)."""
 
 
 def new_seed() -> int:
@@ -53,6 +56,7 @@ def _job_data(job: Job, workdir: Path, index: int) -> dict[str, object]:
         "timeout": job.timeout or job.exercise.timeout,
         "memory_mb": job.memory_mb,
         "max_score": job.exercise.points,
+        "protected": [str(p) for p in job.protected],
         "events": str(workdir / f"{index}.events"),
         "result": str(workdir / f"{index}.json"),
     }

@@ -140,7 +140,7 @@ def _run_child(job: dict[str, Any], events_fd: int, output_fd: int) -> None:
     import pytest
     import torch
 
-    from grader import forbid, plugin
+    from grader import forbid, guard, plugin
 
     device = job.get("device", "auto")
     if device == "auto":
@@ -152,33 +152,52 @@ def _run_child(job: dict[str, Any], events_fd: int, output_fd: int) -> None:
     emit({"type": "device", "device": device})
     memory = job.get("memory_mb")
     if memory and device == "cpu":
-        limit = int(memory) * 1024 * 1024
+        # The cap is on top of what the grader itself has mapped (torch maps a lot).
+        limit = _address_space() + int(memory) * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
     path = job["submission"]
     try:
-        ref = _load_module("reference", job["reference"])
+        ref = guard.load_guarded_module("reference", job["reference"], path)
     except BaseException as exc:  # noqa: BLE001 - the reference is ours; report, don't crash
         emit({"type": "load_error", "message": f"the grader's reference could not be loaded "
                                                f"({type(exc).__name__}: {exc}); please report this"})
         return
+    # The reference is reachable only through the plugin's fixtures, and its functions
+    # refuse to run for the submission's code.
     try:
         source = Path(path).read_text(encoding="utf-8")
         compile(source, path, "exec")
         hits = forbid.static_scan(source, tuple(job.get("forbidden", ())))
+        tampering = guard.static_scan(source)
     except SyntaxError as exc:
         emit({"type": "load_error", "message": _load_error_message(exc, path)})
         return
     except (OSError, UnicodeDecodeError) as exc:
         emit({"type": "load_error", "message": f"cannot read {path}: {exc}"})
         return
+    if tampering:
+        emit({"type": "tamper", "reasons": tampering})
+        return
     forbid.install_tripwires(tuple(job.get("forbidden", ())), path)
+    guard.take_snapshot()
+    guard.install_audit_hook(path, [str(Path(job["reference"]).parent.parent),
+                                    str(Path(job["checks"]).parent.parent),
+                                    *job.get("protected", [])], ("grader", "solutions"))
     try:
         sub = _load_module("submission", path)
     except BaseException as exc:  # noqa: BLE001 - any failure of learner code is reported
+        guard.verify_snapshot()
+        if guard.events:
+            emit({"type": "tamper", "reasons": list(guard.events)})
+            return
         if isinstance(exc, forbid.ForbiddenAPIError):
             emit({"type": "forbidden", "apis": list(forbid.used)})
         emit({"type": "load_error", "message": _load_error_message(exc, path)})
+        return
+    guard.verify_snapshot()
+    if guard.events:
+        emit({"type": "tamper", "reasons": list(guard.events)})
         return
     problem = check_names(sub, ref, list(job.get("names", ())))
     if problem:
@@ -192,7 +211,61 @@ def _run_child(job: dict[str, Any], events_fd: int, output_fd: int) -> None:
     args = [str(checks), "-p", "grader.plugin", "--rootdir", str(checks.parent), "-s",
             "-W", "default", *PYTEST_LEAN]
     pytest.main(args)
+    guard.verify_snapshot()
+    if guard.events:
+        emit({"type": "tamper", "reasons": list(guard.events)})
     emit({"type": "done"})
+
+
+def _address_space() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _become_subreaper() -> None:
+    """Orphans of a submission (even ones that left its process group) become our children."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
+def _kill_descendants() -> None:
+    """Kill and reap every remaining child (processes a submission left behind)."""
+    me = str(os.getpid())
+    for _ in range(20):
+        found = False
+        try:
+            entries = os.listdir("/proc")
+        except OSError:
+            return
+        for entry in entries:
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[1] == me:
+                found = True
+                try:
+                    os.kill(int(entry), signal.SIGKILL)
+                    os.waitpid(int(entry), 0)
+                except (ProcessLookupError, ChildProcessError, PermissionError):
+                    pass
+        if not found:
+            return
+        time.sleep(0.01)
 
 
 def _wait(pid: int, timeout: float) -> tuple[int | None, bool]:
@@ -257,6 +330,7 @@ def grade_job(job: dict[str, Any]) -> dict[str, Any]:
     output = _Drain(out_r)
     status, timed_out = _wait(pid, float(job["timeout"]))
     _kill_group(pid)  # anything the submission forked and left behind
+    _kill_descendants()
     duration = time.monotonic() - start
     printed = output.finish()
     events = _read_events(events_path)
@@ -349,6 +423,8 @@ def main(argv: list[str] | None = None) -> int:
 
     import grader.asserts  # noqa: F401
     import grader.plugin  # noqa: F401
+
+    _become_subreaper()
 
     for job in jobs:
         result = grade_job(job)

@@ -105,6 +105,7 @@ def test_cli_export_unknown_id_and_refusal(tmp_path: Path, learn_home: Path) -> 
 def test_submission_source_takes_defining_cells_and_imports() -> None:
     exercise = CATALOG.get("mlp/dropout")
     cells = ["import torch\nx = torch.ones(3)\nprint(x)",
+             "from grader.notebook import nbgrader_check\nnbgrader_check('mlp/dropout', 'a')",
              "%matplotlib inline\nfrom torch import nn",
              "def dropout_layer(X, p, training=True):\n    return X",
              "dropout_layer(torch.ones(2), 0.5)",
@@ -112,7 +113,7 @@ def test_submission_source_takes_defining_cells_and_imports() -> None:
              "def dropout_layer(X, p, training=True):\n    return X * 2"]
     source = submission_source(exercise, cells)
     assert "import torch" in source and "from torch import nn" in source
-    assert "print(x)" not in source and "%matplotlib" not in source
+    assert "print(x)" not in source and "%matplotlib" not in source and "grader" not in source
     assert "dropout_layer(torch.ones(2), 0.5)" not in source
     # later definitions win, as they did in the kernel
     assert source.index("return X\n") < source.index("return X * 2")

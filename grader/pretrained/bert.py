@@ -36,8 +36,8 @@ CONFIG = {"num_hiddens": 64, "ffn_num_hiddens": 128, "num_heads": 4, "num_blocks
 """The architecture of the shipped encoder (``vocab_size`` comes from the vocabulary)."""
 
 LABELS = language.LABELS
-"""Pair labels: 0 unrelated (B is about another topic), 1 related (same topic, another
-meaning), 2 paraphrase (B says what A says, in other words)."""
+"""Pair labels: 0 when sentence B is about another topic than sentence A, 1 when it is about
+the same topic (B restates A with synonyms, or says something else on A's topic)."""
 NUM_CLASSES = len(LABELS)
 
 
@@ -208,11 +208,10 @@ def _read_pairs(split: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...], int
 
 
 def load_pair_dataset(split: str) -> list[Pair]:
-    """The paraphrase pairs of ``split`` ("train" or "test") as ``(tokens_a, tokens_b, label)``.
+    """The labelled pairs of ``split`` ("train" or "test") as ``(tokens_a, tokens_b, label)``.
 
-    ``label`` is 1 when sentence B means the same as sentence A (synonyms substituted, the
-    adverb perhaps moved) and 0 when one word of B was replaced by a word of another meaning.
-    Fresh lists each call.
+    ``label`` is 1 when sentence B is about the same topic as sentence A and 0 when it is
+    about another one (see :data:`LABELS`); B never repeats a word of A. Fresh lists each call.
     """
     if split not in PAIR_FILES:
         raise ValueError(f"split must be one of {sorted(PAIR_FILES)}, got {split!r}")

@@ -15,8 +15,8 @@ D = CONFIG["num_hiddens"]
 
 # The end-to-end run (benchmarks/bert_pretraining_gain.py uses the same settings and prints
 # the accuracies it reaches from pretrained and from random weights over many seeds).
-E2E_TRAIN_PAIRS, E2E_BATCH_SIZE, E2E_EPOCHS, E2E_BACKBONE_LR, E2E_HEAD_LR = 1000, 32, 3, 1e-3, 3e-3
-E2E_MIN_ACCURACY = 0.55
+E2E_TRAIN_PAIRS, E2E_BATCH_SIZE, E2E_EPOCHS, E2E_BACKBONE_LR, E2E_HEAD_LR = 500, 32, 2, 1e-3, 3e-3
+E2E_MIN_ACCURACY = 0.8
 
 
 # ---------------------------------------------------------------- helpers
@@ -271,13 +271,12 @@ def test_classifier_passes_its_inputs_to_the_encoder(sub, rng):
         fail(f"one forward pass of BERTClassifier called the encoder {len(encoder.calls)} "
              "times; call it once.")
     got = encoder.calls[0]
-    for name, value, want in zip(("tokens", "segments", "valid_lens"), got,
-                                 (tokens, segments, valid_lens)):
+    for position, (name, value, want) in enumerate(zip(
+            ("tokens", "segments", "valid_lens"), got, (tokens, segments, valid_lens))):
         if not is_tensor(value) or value.shape != want.shape or not torch.equal(value, want):
-            fail(f"BERTClassifier.forward did not pass `{name}` on to the encoder unchanged "
-                 f"(as its {['first', 'second', 'third'][['tokens', 'segments', 'valid_lens'].index(name)]} "
-                 "argument): encoder(tokens, segments, valid_lens). Without valid_lens the "
-                 "encoder would attend to padding.")
+            fail(f"BERTClassifier.forward did not pass `{name}` on to the encoder unchanged as "
+                 f"argument {position + 1} of encoder(tokens, segments, valid_lens). Without "
+                 "valid_lens the encoder would attend to padding.")
 
 
 @pytest.mark.points(2)
@@ -413,22 +412,54 @@ def _fine_tune_setup(ref, rng, backbone_lr=0.02, head_lr=0.05, dtype=torch.float
     return model, ref.make_optimizer(model, backbone_lr, head_lr)
 
 
+def _expected_run(ref, model, batches, num_epochs, device, backward):
+    """A reference training run from a copy of ``model``: (epoch losses, trained copy).
+
+    ``backward`` is "mean" (backpropagate the batch's mean loss) or "sum" (its sum, as d2l's
+    train_batch_ch13 does); both are accepted, and they give different runs with Adam when
+    batch sizes differ.
+    """
+    model = copy.deepcopy(model)
+    opt = ref.make_optimizer(model, 0.02, 0.05)
+    if backward == "mean":
+        return ref.fine_tune(model, batches, opt, num_epochs, device), model
+    losses = []
+    for _ in range(num_epochs):
+        model.train()
+        total, count = 0.0, 0
+        for X, y in batches:
+            X, y = [x.to(device) for x in X], y.to(device)
+            l = nn.functional.cross_entropy(model(*X), y, reduction="none")
+            opt.zero_grad()
+            l.sum().backward()
+            opt.step()
+            total += float(l.detach().sum())
+            count += len(y)
+        losses.append(total / count)
+    return losses, model
+
+
 @pytest.mark.points(3)
 def test_fine_tune_returns_per_example_mean_losses(sub, ref, device, rng):
     batches = _uneven_batches(ref, rng)
     model, opt = _fine_tune_setup(ref, rng)
     model.to(device)
-    expected_model = copy.deepcopy(model)
-    expected_opt = ref.make_optimizer(expected_model, 0.02, 0.05)
+    runs = [_expected_run(ref, model, batches, 3, device, b) for b in ("mean", "sum")]
     num_epochs = 3
     losses = sub.fine_tune(model, batches, opt, num_epochs, device)
-    expected = ref.fine_tune(expected_model, batches, expected_opt, num_epochs, device)
     what = f"fine_tune(model, batches, optimizer, {num_epochs}, device)"
     if not isinstance(losses, (list, tuple)) or len(losses) != num_epochs:
         fail(f"{what} returned {type(losses).__name__}"
              + (f" of length {len(losses)}" if isinstance(losses, (list, tuple)) else "")
              + f"; return a list with one mean loss per epoch ({num_epochs}).")
-    for epoch, (got, want) in enumerate(zip(losses, expected)):
+    values = [assert_number(v, 0.0, what=f"the loss {what} returned for epoch {i + 1}",
+                            rel=float("inf"), abs_tol=float("inf")) for i, v in enumerate(losses)]
+
+    def error(run):
+        return max(abs(v - w) / max(abs(w), 1e-12) for v, w in zip(values, run[0]))
+
+    expected, expected_model = min(runs, key=error)
+    for epoch, (got, want) in enumerate(zip(values, expected)):
         assert_number(got, want, what=f"the loss {what} returned for epoch {epoch + 1}",
                       why="each epoch's loss is the sum of every example's cross-entropy divided "
                           "by the number of examples (batches have different sizes here), "

@@ -1,4 +1,4 @@
-# expect: failed classifier_gradients_reach_the_encoder, fine_tune_updates_every_parameter
+# expect: failed classifier_gradients_reach_the_encoder
 """Runs the encoder under torch.no_grad(), which freezes it."""
 
 import torch
