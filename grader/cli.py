@@ -465,6 +465,57 @@ def nbgrader_export(course_dir: str, assignment: str, force: bool,
     click.echo(f"next: cd {course_dir} && nbgrader generate_assignment {assignment}")
 
 
+@cli.command()
+@click.argument("submissions", type=click.Path(file_okay=False, exists=True))
+@click.option("--exercise", "exercise_ids", multiple=True, metavar="ID", shell_complete=_complete_ids,
+              help="Grade only this exercise (repeatable; default: every exercise).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=lambda: min(4, os.cpu_count() or 1),
+              show_default="min(4, CPUs)", help="Submissions graded in parallel.")
+@click.option("--out", type=click.Path(file_okay=False), default="learn-grades", show_default=True,
+              help="Where results go; a rerun with the same arguments resumes there.")
+@click.option("--format", "fmt", default="csv,json,junit", show_default=True,
+              help="Comma-separated: csv, json, gradescope, junit.")
+@click.option("--timeout", type=click.FloatRange(min=1.0), help="Seconds per submission and exercise.")
+@click.option("--seed", type=click.IntRange(0, 2**31 - 1), help="The inputs' seed (default: random, kept in OUT/run.json).")
+def grade(submissions: str, exercise_ids: tuple[str, ...], jobs: int, out: str, fmt: str,
+          timeout: float | None, seed: int | None) -> None:
+    """Grade a folder of student submissions (one folder per student)."""
+    from grader.batch import FORMATS, GradeError, grade_class
+
+    formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        _die(f"unknown format {', '.join(bad) or '(none)'}; choose from {', '.join(FORMATS)}")
+    exercises = [_exercise(i) for i in exercise_ids] if exercise_ids else list(_catalog().exercises)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress("grading", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=__import__("grader.render", fromlist=["console"]).console(stderr=True),
+                  disable=not sys.stderr.isatty(), transient=True) as bar:
+        task = bar.add_task("grading", total=None)
+
+        def on_progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            summary = grade_class(Path(submissions), exercises, Path(out), jobs=jobs,
+                                  timeout=timeout, seed=seed, formats=formats,
+                                  on_progress=on_progress)
+        except GradeError as exc:
+            _die(str(exc))
+    counts = summary.counts()
+    students = len({s for s, _ in summary.results})
+    click.echo(f"graded {len(summary.results)} submissions of {students} student(s) "
+               f"({summary.graded_now} now, {summary.resumed} already done): "
+               + ", ".join(f"{counts.get(k, 0)} {k.replace('_', ' ')}" for k in
+                           ("passed", "failed", "not_attempted", "error", "timeout", "not_submitted")))
+    for path in summary.outputs:
+        click.echo(f"wrote {path}")
+    if summary.infrastructure_errors:
+        _die(f"{summary.infrastructure_errors} submission(s) could not be graded by the grader "
+             "itself; rerun the same command to retry them", 3)
+
+
 def main() -> None:
     """Entry point: a clean message, never a traceback, for unexpected failures."""
     try:

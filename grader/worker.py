@@ -17,8 +17,10 @@ import inspect
 import json
 import os
 import resource
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 import types
@@ -120,6 +122,7 @@ PYTEST_LEAN = ["--assert=plain", "-p", "no:cacheprovider", "-p", "no:doctest", "
 def _run_child(job: dict[str, Any], events_fd: int, output_fd: int) -> None:
     """Everything that touches learner code. Runs in the forked child."""
     os.setsid()
+    os.chdir(job["workdir"])
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT, FILE_LIMIT))
@@ -312,6 +315,7 @@ def grade_job(job: dict[str, Any]) -> dict[str, Any]:
     Path(events_path).parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(events_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     out_r, out_w = os.pipe()
+    job = dict(job, workdir=tempfile.mkdtemp(prefix="learn-submission-"))
     start = time.monotonic()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -331,6 +335,7 @@ def grade_job(job: dict[str, Any]) -> dict[str, Any]:
     status, timed_out = _wait(pid, float(job["timeout"]))
     _kill_group(pid)  # anything the submission forked and left behind
     _kill_descendants()
+    shutil.rmtree(job["workdir"], ignore_errors=True)
     duration = time.monotonic() - start
     printed = output.finish()
     events = _read_events(events_path)
