@@ -516,6 +516,24 @@ def grade(submissions: str, exercise_ids: tuple[str, ...], jobs: int, out: str, 
              "itself; rerun the same command to retry them", 3)
 
 
+@cli.group("gradescope")
+def gradescope_group() -> None:
+    """Build a Gradescope autograder (instructors)."""
+
+
+@gradescope_group.command("build")
+@click.argument("exercise_ids", nargs=-1, metavar="[IDS]...", shell_complete=_complete_ids)
+@click.option("--out", type=click.Path(dir_okay=False), default="autograder.zip", show_default=True)
+def gradescope_build(exercise_ids: tuple[str, ...], out: str) -> None:
+    """Write an autograder zip (setup.sh, run_autograder, this package) for IDS (default: all)."""
+    from grader.export.gradescope import build_zip
+
+    exercises = [_exercise(i) for i in exercise_ids] if exercise_ids else list(_catalog().exercises)
+    names = build_zip(Path(out), exercises)
+    click.echo(f"wrote {out} ({len(names)} files) for {', '.join(e.id for e in exercises)}")
+    click.echo("upload it as the assignment's autograder on Gradescope")
+
+
 def main() -> None:
     """Entry point: a clean message, never a traceback, for unexpected failures."""
     try:

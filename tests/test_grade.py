@@ -159,3 +159,25 @@ def test_other_arguments_on_the_same_out_refuse(tmp_path: Path, learn_home: Path
     assert _invoke("grade", str(subs), "--exercise", "mlp/dropout", "--out", str(out))[0] == 0
     code, text = _invoke("grade", str(subs), "--exercise", "cnn/pooling", "--out", str(out))
     assert code == 2 and "other arguments" in text
+
+
+def test_gradescope_build_zip(tmp_path: Path, learn_home: Path) -> None:
+    import stat
+    import zipfile
+
+    target = tmp_path / "autograder.zip"
+    code, text = _invoke("gradescope", "build", "mlp/dropout", "--out", str(target))
+    assert code == 0, text
+    with zipfile.ZipFile(target) as archive:
+        names = set(archive.namelist())
+        for script in ("setup.sh", "run_autograder"):
+            assert script in names
+            assert archive.getinfo(script).external_attr >> 16 & stat.S_IXUSR
+        run = archive.read("run_autograder").decode()
+        assert "--format gradescope" in run and "--exercise mlp/dropout" in run
+        assert "/autograder/results/results.json" in run
+        for needed in ("learn/pyproject.toml", "learn/grader/cli.py",
+                       "learn/grader/checks/mlp/test_dropout.py", "learn/solutions/mlp/dropout.py",
+                       "learn/exercises/catalog.yaml"):
+            assert needed in names
+    assert _invoke("gradescope", "build", "mlp/droput", "--out", str(target))[0] == 2
