@@ -1,0 +1,145 @@
+"""How fast `learn grade` grades a class, against nbgrader and against no isolation at all.
+
+Usage (from the repository root, in the README's environment; nbgrader needs the
+instructor extra):
+
+    python benchmarks/grade_speed.py [--students 20] [--exercise mlp/dropout] [--jobs 2]
+                                     [--nbgrader] [--throughput 200]
+
+It builds a class of STUDENTS submissions (half the reference, half a typical wrong
+implementation) and reports the wall time of:
+
+* ``learn grade`` (isolated: one forked process per submission, timeouts, tamper guards);
+* the same checks for every submission in one plain pytest process, without isolation;
+* with --nbgrader, ``nbgrader autograde`` of the equivalent exported notebooks;
+* with --throughput N, ``learn grade`` of N submissions (submissions per second).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from grader.catalog import load_catalog, paths_for  # noqa: E402
+
+WRONG = {"mlp/dropout": "tests/variants/mlp/dropout/wrong_no_rescale.py",
+         "cnn/pooling": "tests/variants/cnn/pooling/wrong_ignores_stride.py",
+         "seq2seq/bleu": "tests/variants/seq2seq/bleu/wrong_no_clipping.py"}
+
+PLAIN = r'''
+import sys, json, types, os, time
+start = time.perf_counter()
+import torch, pytest
+from grader import plugin
+from grader.worker import PYTEST_LEAN
+checks, ref_path, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+def load(name, path):
+    m = types.ModuleType(name); m.__file__ = path
+    exec(compile(open(path).read(), path, "exec"), m.__dict__); return m
+ref = load("reference", ref_path)
+results = []
+for path in files:
+    events = []
+    plugin.CONTEXT.update(sub=load("submission", path), ref=ref, device="cpu", seed=1,
+                          filename=path, emit=events.append)
+    pytest.main([checks, "-p", "grader.plugin", "--rootdir", os.path.dirname(checks), "-s", *PYTEST_LEAN])
+    results.append(sum(e.get("points", 0) for e in events if e.get("type") == "check"))
+print(json.dumps({"seconds": time.perf_counter() - start, "scores": results}))
+'''
+
+
+def make_class(folder: Path, exercise_id: str, students: int) -> list[Path]:
+    exercise = load_catalog().get(exercise_id)
+    files = []
+    for i in range(students):
+        source = paths_for(exercise_id).solution if i % 2 == 0 else ROOT / WRONG[exercise_id]
+        target = folder / f"student{i:03d}" / exercise.file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, target)
+        files.append(target)
+    return files
+
+
+def timed(cmd: list[str], **kwargs: object) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)  # type: ignore[arg-type]
+    return time.perf_counter() - start
+
+
+def learn_grade(folder: Path, exercise_id: str, jobs: int, env: dict[str, str]) -> float:
+    out = folder.parent / f"out-{folder.name}"
+    shutil.rmtree(out, ignore_errors=True)
+    return timed([sys.executable, "-m", "grader.cli", "grade", str(folder), "--exercise", exercise_id,
+                  "--out", str(out), "--jobs", str(jobs), "--seed", "1"], env=env, cwd=ROOT)
+
+
+def nbgrader(folder: Path, exercise_id: str, students: int, env: dict[str, str]) -> float:
+    course = folder.parent / "course"
+    subprocess.run([sys.executable, "-m", "grader.cli", "nbgrader", "export", "--course-dir",
+                    str(course), exercise_id], check=True, env=env, cwd=ROOT,
+                   stdout=subprocess.DEVNULL)
+    env = dict(env, PATH=str(Path(sys.executable).parent) + os.pathsep + env["PATH"])
+    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "d2l", "--force"],
+                   check=True, cwd=course, env=env, capture_output=True)
+    name = next((course / "source" / "d2l").glob("*.ipynb")).name
+    source = json.loads((course / "source" / "d2l" / name).read_text(encoding="utf-8"))
+    release = json.loads((course / "release" / "d2l" / name).read_text(encoding="utf-8"))
+    k = next(i for i, c in enumerate(release["cells"]) if c["metadata"].get("nbgrader", {}).get("solution"))
+    wrong = (ROOT / WRONG[exercise_id]).read_text(encoding="utf-8")
+    for i in range(students):
+        nb = json.loads(json.dumps(release))
+        nb["cells"][k]["source"] = source["cells"][k]["source"] if i % 2 == 0 else wrong
+        target = course / "submitted" / f"student{i:03d}" / "d2l" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(nb), encoding="utf-8")
+    return timed([sys.executable, "-m", "nbgrader", "autograde", "d2l", "--force"], cwd=course, env=env)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=20)
+    parser.add_argument("--exercise", default="mlp/dropout", choices=sorted(WRONG))
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--nbgrader", action="store_true")
+    parser.add_argument("--throughput", type=int, default=0)
+    args = parser.parse_args()
+    env = dict(os.environ, LEARN_HOME=tempfile.mkdtemp(prefix="learn-bench-"))
+    env["PYTHONPATH"] = str(ROOT)
+    with tempfile.TemporaryDirectory(prefix="learn-grade-bench-") as tmp:
+        folder = Path(tmp) / "class"
+        files = make_class(folder, args.exercise, args.students)
+        print(f"{args.students} submissions of {args.exercise} (half correct), {os.cpu_count()} cpu(s)")
+        paths = paths_for(args.exercise)
+        start = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-c", PLAIN, str(paths.checks), str(paths.solution),
+                               *map(str, files)], capture_output=True, text=True, env=env, check=True)
+        plain = time.perf_counter() - start
+        print(f"plain pytest, one process, no isolation   {plain:7.2f} s")
+        isolated = learn_grade(folder, args.exercise, args.jobs, env)
+        print(f"learn grade --jobs {args.jobs}                       {isolated:7.2f} s  "
+              f"({isolated / plain:.2f}x plain pytest)")
+        if args.nbgrader:
+            nb = nbgrader(folder, args.exercise, args.students, env)
+            print(f"nbgrader autograde                        {nb:7.2f} s  "
+                  f"(learn grade is {nb / isolated:.1f}x faster)")
+        if args.throughput:
+            big = Path(tmp) / "big"
+            make_class(big, args.exercise, args.throughput)
+            seconds = learn_grade(big, args.exercise, args.jobs, env)
+            print(f"learn grade, {args.throughput} submissions            {seconds:7.2f} s  "
+                  f"({args.throughput / seconds:.1f} submissions/s)")
+        _ = proc
+
+
+if __name__ == "__main__":
+    main()
