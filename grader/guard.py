@@ -79,7 +79,8 @@ def install_audit_hook(filename: str, protected: list[str], forbidden_modules: t
                     raise TamperError("access to the grader's files is not allowed")
         elif event == "import":
             name = str(args[0]) if args else ""
-            if name.split(".")[0] in forbidden_modules and _submission_frame(filename):
+            if (name.split(".")[0] in forbidden_modules and not name.startswith("grader.pretrained")
+                    and _submission_frame(filename)):
                 _note(f"it imported {name}, part of the grader")
                 raise TamperError("importing the grader is not allowed")
 
@@ -132,6 +133,9 @@ def verify_snapshot() -> None:
         value = _vars(obj).get(attr, _MISSING)
         if value is original:
             continue
+        if _torch_own(value, original):
+            _snapshot[(name, attr)] = value  # torch's lazy imports rewrap some functions
+            continue
         _note(f"it deleted {name}.{attr}" if value is _MISSING else f"it replaced {name}.{attr}")
         try:
             _setattr(obj, attr, original)
@@ -140,6 +144,18 @@ def verify_snapshot() -> None:
 
 
 _MISSING = object()
+
+
+def _torch_own(value: Any, original: Any) -> bool:
+    """True when torch itself replaced ``original`` (e.g. ``torch._dynamo`` wraps
+    ``torch.manual_seed`` when it is first imported): a wrapper of the original whose code
+    lives in torch's own files."""
+    torch = sys.modules.get("torch")
+    code = getattr(value, "__code__", None)
+    if torch is None or code is None or getattr(value, "__wrapped__", None) is not original:
+        return False
+    root = os.path.dirname(os.path.realpath(torch.__file__)) + os.sep
+    return os.path.realpath(code.co_filename).startswith(root)
 
 
 GUARD_NAME = "_learn_reference_guard"

@@ -161,7 +161,10 @@ def _run_child(job: dict[str, Any], events_fd: int, output_fd: int) -> None:
 
     path = job["submission"]
     try:
-        ref = guard.load_guarded_module("reference", job["reference"], path)
+        if os.path.realpath(job["reference"]) == os.path.realpath(path):
+            ref = _load_module("reference", job["reference"])  # grading the reference itself
+        else:
+            ref = guard.load_guarded_module("reference", job["reference"], path)
     except BaseException as exc:  # noqa: BLE001 - the reference is ours; report, don't crash
         emit({"type": "load_error", "message": f"the grader's reference could not be loaded "
                                                f"({type(exc).__name__}: {exc}); please report this"})
@@ -430,6 +433,12 @@ def main(argv: list[str] | None = None) -> int:
     import grader.plugin  # noqa: F401
 
     _become_subreaper()
+    if len(jobs) > 1:
+        # Modules torch imports on a first backward() or optimizer (sympy, torch._dynamo):
+        # imported once here, not once per submission. Importing is safe before fork;
+        # running autograd here is not (the child's autograd engine could hang).
+        import torch._dynamo  # noqa: F401
+        import torch.optim  # noqa: F401
 
     for job in jobs:
         result = grade_job(job)

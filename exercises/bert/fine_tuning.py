@@ -8,16 +8,19 @@ labelled data, the pretrained part with a smaller learning rate than the new hea
 
 This package ships a tiny BERT (2 blocks, 64 hidden units, 4 heads) pretrained on a small
 synthetic English in which words come in synonym clusters ("dog", "hound", "puppy", "mutt")
-and every sentence is about one of six topics, e.g. "old hound chases quick kitty". The
-labelled task: are sentences A and B about the same topic (label 1) or not (label 0)? B never
-repeats a word of A, so the model has to know which words belong together. A randomly
-initialized BERT cannot learn that from a thousand labelled pairs in a few epochs; the
+and every sentence is about one of six topics. The labelled task: are sentences A and B
+about the same topic (label 1) or not (label 0)? "quick coins builds aged pal" and "rapid
+money constructs old companion" are (B restates A with synonyms); B never repeats a word of
+A, so the model has to know which words belong together. A randomly initialized BERT cannot
+learn that from a few hundred labelled pairs in a few epochs (it stays near 50%); the
 pretrained one learned it from its corpus (masked words, next sentences). You write the
 four pieces of the fine-tuning pipeline, then run::
 
     learn check bert/fine-tuning
 
-Try it yourself first (this file runs the whole pipeline with ``python fine_tuning.py``)::
+Try it yourself first: ``python fine_tuning.py`` runs the whole pipeline (the block at the
+bottom of this file; keep such imports of ``grader.pretrained`` inside that block, since the
+grader calls your four functions with its own data)::
 
     from grader.pretrained import (NUM_CLASSES, evaluate_accuracy, load_pair_dataset,
                                    load_pretrained_encoder, make_pair_batches)
@@ -120,8 +123,8 @@ def fine_tune(model: nn.Module, train_iter, optimizer: torch.optim.Optimizer,
         the number of examples. Not the last batch's loss, and not the mean of batch means.
 
     Put the model in training mode, and for each batch: clear the old gradients, compute the
-    loss, backpropagate and take one optimizer step. Every parameter is trained, the
-    encoder's included.
+    per-example losses, backpropagate their mean (or their sum, as d2l does) and take one
+    optimizer step. Every parameter is trained, the encoder's included.
     """
     raise NotImplementedError("implement fine_tune")
 

@@ -21,6 +21,40 @@ E2E_MIN_ACCURACY = 0.8
 
 # ---------------------------------------------------------------- helpers
 
+# The checks build their own inputs, models and optimizers with the small helpers below (the
+# exercise's specification written out), never with the reference module: the learner's
+# functions are called on them, and the reference refuses to run on the submission's behalf.
+
+def _tokens_and_segments(tokens_a, tokens_b=None):
+    tokens = ["<cls>", *tokens_a, "<sep>"]
+    segments = [0] * len(tokens)
+    if tokens_b is not None:
+        tokens += [*tokens_b, "<sep>"]
+        segments += [1] * (len(tokens_b) + 1)
+    return tokens, segments
+
+
+class _Classifier(nn.Module):
+    """BERTClassifier as specified: output(hidden(encoder(...)[:, 0, :]))."""
+
+    def __init__(self, encoder, num_hiddens, num_classes):
+        super().__init__()
+        self.encoder = encoder
+        self.hidden = nn.Sequential(nn.Linear(num_hiddens, num_hiddens), nn.Tanh())
+        self.output = nn.Linear(num_hiddens, num_classes)
+
+    def forward(self, tokens, segments, valid_lens):
+        return self.output(self.hidden(self.encoder(tokens, segments, valid_lens)[:, 0, :]))
+
+
+def _optimizer(model, backbone_lr, head_lr):
+    backbone = list(model.encoder.parameters())
+    ids = {id(p) for p in backbone}
+    head = [p for p in model.parameters() if id(p) not in ids]
+    return torch.optim.Adam([{"params": backbone, "lr": backbone_lr},
+                             {"params": head, "lr": head_lr}])
+
+
 def _words(rng, n):
     vocab = load_vocab()
     specials = sum(1 for t in vocab.idx_to_token if t.startswith("<"))
@@ -43,20 +77,20 @@ def _pairs(rng, n, split="train"):
     return [pairs[i] for i in idx]
 
 
-def _uneven_batches(ref, rng, sizes=(7, 3, 12, 1, 5)):
+def _uneven_batches(rng, sizes=(7, 3, 12, 1, 5)):
     """Batches of different sizes, so a mean of batch means differs from the per-example mean."""
     vocab = load_vocab()
     pairs = _pairs(rng, sum(sizes))
     batches, start = [], 0
     for size in sizes:
-        batches.append(encode_pairs(pairs[start:start + size], vocab, ref.get_tokens_and_segments))
+        batches.append(encode_pairs(pairs[start:start + size], vocab, _tokens_and_segments))
         start += size
     return batches
 
 
-def _real_batch(ref, rng, n=12):
+def _real_batch(rng, n=12):
     vocab = load_vocab()
-    return encode_pairs(_pairs(rng, n, "test"), vocab, ref.get_tokens_and_segments)
+    return encode_pairs(_pairs(rng, n, "test"), vocab, _tokens_and_segments)
 
 
 class _FixedEncoder(nn.Module):
@@ -280,18 +314,18 @@ def test_classifier_passes_its_inputs_to_the_encoder(sub, rng):
 
 
 @pytest.mark.points(2)
-def test_classifier_matches_reference_on_the_pretrained_encoder(sub, ref, device, rng):
+def test_classifier_matches_reference_on_the_pretrained_encoder(sub, device, rng):
     encoder, _ = load_pretrained_encoder()
     encoder.to(device).eval()
     model = sub.BERTClassifier(encoder, D, NUM_CLASSES).to(device)
     linear, output = _head(model, D, NUM_CLASSES, f"BERTClassifier(encoder, {D}, {NUM_CLASSES})")
-    expected_model = ref.BERTClassifier(encoder, D, NUM_CLASSES).to(device)
+    expected_model = _Classifier(encoder, D, NUM_CLASSES).to(device)
     with torch.no_grad():
         expected_model.hidden[0].weight.copy_(linear.weight)
         expected_model.hidden[0].bias.copy_(linear.bias)
         expected_model.output.weight.copy_(output.weight)
         expected_model.output.bias.copy_(output.bias)
-    X, _ = _real_batch(ref, rng)
+    X, _ = _real_batch(rng)
     X = [x.to(device) for x in X]
     model.eval()
     with torch.no_grad():
@@ -304,11 +338,11 @@ def test_classifier_matches_reference_on_the_pretrained_encoder(sub, ref, device
 
 
 @pytest.mark.points(2)
-def test_classifier_ignores_padding(sub, ref, device, rng):
+def test_classifier_ignores_padding(sub, device, rng):
     encoder, vocab = load_pretrained_encoder()
     encoder.to(device).eval()
     model = sub.BERTClassifier(encoder, D, NUM_CLASSES).to(device).eval()
-    (tokens, segments, valid_lens), _ = _real_batch(ref, rng)
+    (tokens, segments, valid_lens), _ = _real_batch(rng)
     batch, steps = tokens.shape
     extra = 4
     noisy_tokens = torch.randint(5, len(vocab), (batch, steps + extra), generator=rng)
@@ -326,10 +360,10 @@ def test_classifier_ignores_padding(sub, ref, device, rng):
                      "that attention ignores the padded positions.", rtol=1e-4, atol=1e-5)
 
 
-def test_classifier_gradients_reach_the_encoder(sub, ref, rng):
+def test_classifier_gradients_reach_the_encoder(sub, rng):
     encoder = _small_encoder(rng)
     model = sub.BERTClassifier(encoder, 16, 3)
-    X, _ = _real_batch(ref, rng, n=6)
+    X, _ = _real_batch(rng, n=6)
     model.train()
     logits = model(*X)
     assert_tensor(logits, what="BERTClassifier(...)(tokens, segments, valid_lens)", shape=(6, 3))
@@ -347,13 +381,13 @@ def test_classifier_gradients_reach_the_encoder(sub, ref, rng):
 
 # ---------------------------------------------------------------- make_optimizer
 
-def _optimizer_model(ref, rng):
-    return ref.BERTClassifier(_small_encoder(rng), 16, 3)
+def _optimizer_model(rng):
+    return _Classifier(_small_encoder(rng), 16, 3)
 
 
 @pytest.mark.points(2)
-def test_optimizer_is_adam_with_two_learning_rates(sub, ref, rng):
-    model = _optimizer_model(ref, rng)
+def test_optimizer_is_adam_with_two_learning_rates(sub, rng):
+    model = _optimizer_model(rng)
     backbone_lr = float(torch.empty(()).uniform_(1e-5, 5e-4, generator=rng))
     head_lr = float(torch.empty(()).uniform_(1e-3, 1e-2, generator=rng))
     opt = sub.make_optimizer(model, backbone_lr, head_lr)
@@ -374,8 +408,8 @@ def test_optimizer_is_adam_with_two_learning_rates(sub, ref, rng):
 
 
 @pytest.mark.points(2)
-def test_optimizer_groups_split_encoder_from_head(sub, ref, rng):
-    model = _optimizer_model(ref, rng)
+def test_optimizer_groups_split_encoder_from_head(sub, rng):
+    model = _optimizer_model(rng)
     opt = sub.make_optimizer(model, 1e-4, 1e-3)
     what = "make_optimizer(model, 1e-4, 1e-3)"
     if len(getattr(opt, "param_groups", [])) != 2:
@@ -407,22 +441,20 @@ def test_optimizer_groups_split_encoder_from_head(sub, ref, rng):
 
 # ---------------------------------------------------------------- fine_tune
 
-def _fine_tune_setup(ref, rng, backbone_lr=0.02, head_lr=0.05, dtype=torch.float64):
-    model = ref.BERTClassifier(_small_encoder(rng, dtype), 16, NUM_CLASSES).to(dtype)
-    return model, ref.make_optimizer(model, backbone_lr, head_lr)
+def _fine_tune_setup(rng, backbone_lr=0.02, head_lr=0.05, dtype=torch.float64):
+    model = _Classifier(_small_encoder(rng, dtype), 16, NUM_CLASSES).to(dtype)
+    return model, _optimizer(model, backbone_lr, head_lr)
 
 
-def _expected_run(ref, model, batches, num_epochs, device, backward):
-    """A reference training run from a copy of ``model``: (epoch losses, trained copy).
+def _expected_run(model, batches, num_epochs, device, backward):
+    """The specified training run from a copy of ``model``: (epoch losses, trained copy).
 
     ``backward`` is "mean" (backpropagate the batch's mean loss) or "sum" (its sum, as d2l's
     train_batch_ch13 does); both are accepted, and they give different runs with Adam when
     batch sizes differ.
     """
     model = copy.deepcopy(model)
-    opt = ref.make_optimizer(model, 0.02, 0.05)
-    if backward == "mean":
-        return ref.fine_tune(model, batches, opt, num_epochs, device), model
+    opt = _optimizer(model, 0.02, 0.05)
     losses = []
     for _ in range(num_epochs):
         model.train()
@@ -431,7 +463,7 @@ def _expected_run(ref, model, batches, num_epochs, device, backward):
             X, y = [x.to(device) for x in X], y.to(device)
             l = nn.functional.cross_entropy(model(*X), y, reduction="none")
             opt.zero_grad()
-            l.sum().backward()
+            (l.mean() if backward == "mean" else l.sum()).backward()
             opt.step()
             total += float(l.detach().sum())
             count += len(y)
@@ -440,11 +472,11 @@ def _expected_run(ref, model, batches, num_epochs, device, backward):
 
 
 @pytest.mark.points(3)
-def test_fine_tune_returns_per_example_mean_losses(sub, ref, device, rng):
-    batches = _uneven_batches(ref, rng)
-    model, opt = _fine_tune_setup(ref, rng)
+def test_fine_tune_returns_per_example_mean_losses(sub, device, rng):
+    batches = _uneven_batches(rng)
+    model, opt = _fine_tune_setup(rng)
     model.to(device)
-    runs = [_expected_run(ref, model, batches, 3, device, b) for b in ("mean", "sum")]
+    runs = [_expected_run(model, batches, 3, device, b) for b in ("mean", "sum")]
     num_epochs = 3
     losses = sub.fine_tune(model, batches, opt, num_epochs, device)
     what = f"fine_tune(model, batches, optimizer, {num_epochs}, device)"
@@ -470,17 +502,17 @@ def test_fine_tune_returns_per_example_mean_losses(sub, ref, device, rng):
                      why="the same data and optimizer must give the same training run: one "
                          "zero_grad/backward/step per batch, num_epochs passes.",
                      rtol=1e-3, atol=1e-5)
-    none = sub.fine_tune(copy.deepcopy(model), batches, ref.make_optimizer(model, 0.0, 0.0), 0,
+    none = sub.fine_tune(copy.deepcopy(model), batches, _optimizer(model, 0.0, 0.0), 0,
                          device)
     if not isinstance(none, (list, tuple)) or len(none) != 0:
         fail("fine_tune(..., num_epochs=0, ...) should return an empty list.")
 
 
-def test_fine_tune_trains_in_training_mode(sub, ref, device, rng):
-    batches = _uneven_batches(ref, rng, sizes=(4, 6, 3))
+def test_fine_tune_trains_in_training_mode(sub, device, rng):
+    batches = _uneven_batches(rng, sizes=(4, 6, 3))
     recorder = _Recorder(_small_encoder(rng))
-    model = ref.BERTClassifier(recorder, 16, NUM_CLASSES).to(device)
-    opt = ref.make_optimizer(model, 0.01, 0.01)
+    model = _Classifier(recorder, 16, NUM_CLASSES).to(device)
+    opt = _optimizer(model, 0.01, 0.01)
     model.eval()
     sub.fine_tune(model, batches, opt, 2, device)
     training = [flag for flag, grad in recorder.flags if grad]
@@ -493,9 +525,9 @@ def test_fine_tune_trains_in_training_mode(sub, ref, device, rng):
 
 
 @pytest.mark.points(2)
-def test_fine_tune_updates_every_parameter(sub, ref, device, rng):
-    batches = _uneven_batches(ref, rng, sizes=(8, 8))
-    model, opt = _fine_tune_setup(ref, rng, 0.01, 0.01, torch.float32)
+def test_fine_tune_updates_every_parameter(sub, device, rng):
+    batches = _uneven_batches(rng, sizes=(8, 8))
+    model, opt = _fine_tune_setup(rng, 0.01, 0.01, torch.float32)
     model.to(device)
     before = {name: p.detach().clone() for name, p in model.named_parameters()}
     sub.fine_tune(model, batches, opt, 1, device)
@@ -507,9 +539,9 @@ def test_fine_tune_updates_every_parameter(sub, ref, device, rng):
 
 
 @pytest.mark.points(2)
-def test_fine_tune_uses_the_given_optimizer(sub, ref, device, rng):
-    batches = _uneven_batches(ref, rng, sizes=(8, 8))
-    model, opt = _fine_tune_setup(ref, rng, 0.0, 0.05, torch.float32)
+def test_fine_tune_uses_the_given_optimizer(sub, device, rng):
+    batches = _uneven_batches(rng, sizes=(8, 8))
+    model, opt = _fine_tune_setup(rng, 0.0, 0.05, torch.float32)
     model.to(device)
     before = {name: p.detach().clone() for name, p in model.named_parameters()}
     sub.fine_tune(model, batches, opt, 1, device)
@@ -544,11 +576,11 @@ class _Tracked(torch.Tensor):
         return super().__torch_function__(func, types, args, kwargs)
 
 
-def test_fine_tune_moves_batches_to_device(sub, ref, device, rng):
-    plain = _uneven_batches(ref, rng, sizes=(5, 4))
+def test_fine_tune_moves_batches_to_device(sub, device, rng):
+    plain = _uneven_batches(rng, sizes=(5, 4))
     batches = [(tuple(x.as_subclass(_Tracked) for x in X), y.as_subclass(_Tracked))
                for X, y in plain]
-    model, opt = _fine_tune_setup(ref, rng, 0.01, 0.01, torch.float32)
+    model, opt = _fine_tune_setup(rng, 0.01, 0.01, torch.float32)
     model.to(device)
     _Tracked.moves = []
     sub.fine_tune(model, batches, opt, 1, device)

@@ -8,7 +8,7 @@ import torch
 from grader.asserts import assert_close, assert_same, assert_tensor, assert_unchanged, \
     expect_raises, fail
 
-N = 1_000_000
+N = 200_000
 
 
 def _signed(shape, rng, device, dtype=torch.float32):
@@ -119,16 +119,16 @@ def test_expectation_is_preserved(sub, device, rng):
 
 
 def test_elements_are_dropped_independently(sub, device, rng):
-    X = _signed((1000, 1000), rng, device)
+    X = _signed((400, 400), rng, device)
     p = 0.5
     out = sub.dropout_layer(X, p)
-    assert_tensor(out, what="dropout_layer(X, 0.5)", shape=(1000, 1000))
+    assert_tensor(out, what="dropout_layer(X, 0.5)", shape=(400, 400))
     dropped = (out == 0).double().cpu()
     expected_agree = p * p + (1 - p) * (1 - p)
     tol = 5 * math.sqrt(expected_agree * (1 - expected_agree) / dropped[1:].numel())
     for axis, name in ((0, "rows"), (1, "columns")):
-        a = dropped.narrow(axis, 0, 999)
-        b = dropped.narrow(axis, 1, 999)
+        a = dropped.narrow(axis, 0, 399)
+        b = dropped.narrow(axis, 1, 399)
         agree = float((a == b).double().mean())
         if abs(agree - expected_agree) > tol:
             fail(f"neighbouring {name} of dropout_layer(X, 0.5) share {agree:.0%} of their mask; "
