@@ -60,6 +60,28 @@ def _submission_frame(filename: str) -> bool:
     return False
 
 
+_STDLIB = os.path.dirname(os.path.realpath(os.__file__)) + os.sep
+
+
+def _caller_is_submission(filename: str) -> bool:
+    """Whether the code asking for an operation is the submission's own.
+
+    The innermost frame outside the standard library decides: the submission calling
+    ``open`` or ``pathlib`` directly counts; torch reading a traceback's source file while a
+    submission's function is on the stack does not.
+    """
+    frame = sys._getframe(2)
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if name == filename:
+            return True
+        stdlib = name.startswith(_STDLIB) and "-packages" + os.sep not in name
+        if not stdlib and not name.startswith("<frozen"):
+            return False
+        frame = frame.f_back  # type: ignore[assignment]
+    return False
+
+
 def install_audit_hook(filename: str, protected: list[str], forbidden_modules: tuple[str, ...]) -> None:
     """Refuse protected file access and grader imports made from ``filename``'s code."""
     roots = tuple(os.path.realpath(p) + os.sep for p in protected if p)
@@ -74,13 +96,13 @@ def install_audit_hook(filename: str, protected: list[str], forbidden_modules: t
                     real = os.path.realpath(os.fsdecode(path))
                 except (TypeError, ValueError):
                     return
-                if (real + os.sep).startswith(roots) and _submission_frame(filename):
+                if (real + os.sep).startswith(roots) and _caller_is_submission(filename):
                     _note(f"it tried to access {real}, which belongs to the grader")
                     raise TamperError("access to the grader's files is not allowed")
         elif event == "import":
             name = str(args[0]) if args else ""
             if (name.split(".")[0] in forbidden_modules and not name.startswith("grader.pretrained")
-                    and _submission_frame(filename)):
+                    and _caller_is_submission(filename)):
                 _note(f"it imported {name}, part of the grader")
                 raise TamperError("importing the grader is not allowed")
 
