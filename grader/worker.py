@@ -116,7 +116,8 @@ PYTEST_LEAN = ["--assert=plain", "-p", "no:cacheprovider", "-p", "no:doctest", "
                "-p", "no:pastebin", "-p", "no:legacypath", "-p", "no:unittest", "-p", "no:debugging",
                "-p", "no:faulthandler", "-p", "no:setuponly", "-p", "no:setupplan",
                "-p", "no:stepwise", "-p", "no:lfplugin", "-p", "no:nfplugin", "-p", "no:logging",
-               "-p", "no:terminal", "--noconftest", "-c", os.devnull, "-o", "python_files=test_*.py"]
+               "-p", "no:terminal", "-p", "no:unraisableexception", "-p", "no:threadexception",
+               "--noconftest", "-c", os.devnull, "-o", "python_files=test_*.py"]
 
 
 def _run_child(job: dict[str, Any], events_fd: int, output_fd: int) -> None:
