@@ -434,10 +434,11 @@ def main(argv: list[str] | None = None) -> int:
     import grader.plugin  # noqa: F401
 
     _become_subreaper()
-    if len(jobs) > 1:
-        # Modules torch imports on a first backward() or optimizer (sympy, torch._dynamo):
-        # imported once here, not once per submission. Importing is safe before fork;
-        # running autograd here is not (the child's autograd engine could hang).
+    checks_text = {Path(job["checks"]).read_text(encoding="utf-8") for job in jobs}
+    if len(jobs) > 1 and any("optim" in text for text in checks_text):
+        # A first torch optimizer imports torch._dynamo (1-2 s): do it once here, not once per
+        # submission. Importing is safe before fork; running autograd here is not (the
+        # child's autograd engine could hang).
         import torch._dynamo  # noqa: F401
         import torch.optim  # noqa: F401
 
