@@ -7,7 +7,6 @@ answers earned less; 2 usage or content error (unknown id, malformed file, no wo
 from __future__ import annotations
 
 import ast
-import json
 import os
 import re
 import sys

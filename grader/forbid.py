@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import ast
 import importlib
-import sys
 from typing import Any, Callable
+
+from grader.guard import _submission_frame as _from_submission
 
 used: list[str] = []
 """Forbidden APIs the submission called at run time, in order (filled by the tripwires)."""
@@ -104,15 +105,6 @@ def _resolve(dotted: str) -> tuple[Any, str] | None:
             return owner, parts[-1]
         return None
     return None
-
-
-def _from_submission(filename: str) -> bool:
-    frame = sys._getframe(2)
-    while frame is not None:
-        if frame.f_code.co_filename == filename:
-            return True
-        frame = frame.f_back  # type: ignore[assignment]
-    return False
 
 
 def install_tripwires(forbidden: tuple[str, ...], filename: str) -> None:

@@ -22,7 +22,7 @@ import builtins
 import os
 import sys
 import types
-from typing import Any, Callable
+from typing import Any
 
 events: list[str] = []
 """What tampering was detected, in order (learner-facing sentences)."""
