@@ -175,10 +175,3 @@ def expect_raises(exc_type: type[BaseException], fn: Callable[..., Any], *args: 
         fail(_join(f"{what} raised {type(exc).__name__} ({exc}), expected {exc_type.__name__}.",
                    why))
     fail(_join(f"{what} should raise {exc_type.__name__} but returned normally.", why))
-
-
-def seeded_generator(seed: int) -> torch.Generator:
-    """A CPU generator seeded with ``seed``."""
-    gen = torch.Generator()
-    gen.manual_seed(seed)
-    return gen

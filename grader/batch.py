@@ -149,7 +149,6 @@ def grade_class(submissions: Path, exercises: list[Exercise], out: Path, *, jobs
                 memory_mb: int = 4096, on_progress: Callable[[int, int], None] | None = None) -> Summary:
     """Grade every (student, exercise); resume from ``out``; write the requested tables."""
     from grader.progress import home_dir
-    from grader.runner import STARTUP_ALLOWANCE, _job_data, worker_env
 
     if not submissions.is_dir():
         raise GradeError(f"{submissions} is not a folder of submissions")
@@ -174,8 +173,7 @@ def grade_class(submissions: Path, exercises: list[Exercise], out: Path, *, jobs
         if runnable:
             done = _run_workers(runnable, run_seed, jobs, timeout, memory_mb,
                                 protected=(out.resolve(), home_dir(), submissions.resolve()),
-                                on_progress=on_progress, done=done, total=total,
-                                job_data=_job_data, env=worker_env(), startup=STARTUP_ALLOWANCE)
+                                on_progress=on_progress, done=done, total=total)
         summary.graded_now = len(runnable)
         for task in tasks:
             if task.result_file.is_file():
@@ -189,9 +187,10 @@ def grade_class(submissions: Path, exercises: list[Exercise], out: Path, *, jobs
 
 def _run_workers(tasks: list[Task], seed: int, jobs: int, timeout: float | None, memory_mb: int, *,
                  protected: tuple[Path, ...], on_progress: Callable[[int, int], None] | None,
-                 done: int, total: int, job_data: Callable[..., dict[str, Any]],
-                 env: dict[str, str], startup: float) -> int:
-    from grader.runner import Job
+                 done: int, total: int) -> int:
+    from grader.runner import STARTUP_ALLOWANCE, Job, _job_data, worker_env
+
+    env = worker_env()
 
     jobs = max(1, min(jobs, len(tasks)))
     with tempfile.TemporaryDirectory(prefix="learn-grade-") as tmp:
@@ -201,7 +200,7 @@ def _run_workers(tasks: list[Task], seed: int, jobs: int, timeout: float | None,
             data = []
             for i, task in enumerate(chunk):
                 assert task.path is not None
-                d = job_data(Job(task.exercise, task.path, seed, "auto", timeout, memory_mb,
+                d = _job_data(Job(task.exercise, task.path, seed, "auto", timeout, memory_mb,
                                  protected), Path(tmp) / f"w{w}", i)
                 d["result"] = str(task.result_file)
                 data.append(d)
@@ -210,7 +209,7 @@ def _run_workers(tasks: list[Task], seed: int, jobs: int, timeout: float | None,
             jobs_file.write_text(json.dumps(data), encoding="utf-8")
             for task in chunk:
                 task.result_file.parent.mkdir(parents=True, exist_ok=True)
-            budget = startup + sum(float(d["timeout"]) + 10 for d in data)
+            budget = STARTUP_ALLOWANCE + sum(float(d["timeout"]) + 10 for d in data)
             procs.append((subprocess.Popen([sys.executable, "-m", "grader.worker", str(jobs_file)],
                                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                            stderr=subprocess.DEVNULL, env=env, cwd=tmp,

@@ -256,6 +256,4 @@ def static_scan(source: str) -> list[str]:
             text = node.value.strip()
             if (grader_name(text) and "." in text) or text in ("grader", "solutions"):
                 note(f"it names the module {text!r}")
-        elif isinstance(node, ast.Name) and node.id in ("gc",) and isinstance(node.ctx, ast.Load):
-            pass
     return reasons

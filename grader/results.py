@@ -7,7 +7,7 @@ import error, missing name, timeout, crash, or the grader itself failed).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 PASSED = "passed"
@@ -198,7 +198,3 @@ def from_json(data: dict[str, Any]) -> ExerciseResult:
                           submission=data.get("submission", ""),
                           duration=float(data.get("duration", 0.0)),
                           output=str(data.get("output", "")))
-
-
-def as_dict(result: CheckResult) -> dict[str, Any]:
-    return asdict(result)
