@@ -1,9 +1,9 @@
 """Detect forbidden APIs (e.g. torch's own pooling inside the pooling exercise).
 
-Two layers: a static scan of the submission's source that resolves import aliases and
-``getattr`` strings, and runtime tripwires that replace each forbidden function with a
-wrapper that notices when it is called from the submission's file, however it was reached
-(an alias, ``getattr``, ``importlib``).
+Two layers: a static scan of the submission's source (in the checker) that resolves import
+aliases and ``getattr`` strings, and runtime tripwires (in the sandbox) that replace each
+forbidden function with a wrapper that refuses every call, however it was reached (an
+alias, ``getattr``, ``importlib``, another thread).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import ast
 import importlib
 from typing import Any, Callable
 
-from grader.guard import _submission_frame as _from_submission
 
 used: list[str] = []
 """Forbidden APIs the submission called at run time, in order (filled by the tripwires)."""
@@ -107,14 +106,21 @@ def _resolve(dotted: str) -> tuple[Any, str] | None:
     return None
 
 
-def install_tripwires(forbidden: tuple[str, ...], filename: str) -> None:
-    """Wrap each forbidden callable so a call from ``filename`` is recorded and refused.
+suspended = 0
+"""While positive (the sandbox building a public fixture), the tripwires let calls through."""
 
-    Functions that cannot be replaced (those of ``torch._C``) are still caught for torch
-    names: a ``TorchFunctionMode`` sees every torch call by its function name.
+
+def install_tripwires(forbidden: tuple[str, ...]) -> None:
+    """Wrap each forbidden callable so any call is recorded and refused.
+
+    This runs only inside the sandbox, where every call comes from the learner's code (or
+    from fixtures the learner's code calls), so there is no caller to inspect: a call on any
+    thread, from any file name or from rebuilt code objects trips. Functions that cannot be
+    replaced (those of ``torch._C``) are still caught by name: a ``TorchFunctionMode`` sees
+    every torch call. The checker's static scan is the other, independent layer.
     """
     if any(name.startswith("torch.") for name in forbidden):
-        _install_torch_mode(forbidden, filename)
+        _install_torch_mode(forbidden)
     for dotted in forbidden:
         found = _resolve(dotted)
         if found is None:
@@ -122,17 +128,17 @@ def install_tripwires(forbidden: tuple[str, ...], filename: str) -> None:
         owner, attr = found
         original = getattr(owner, attr)
         if isinstance(original, type):
-            _wrap_class(original, dotted, filename)
+            _wrap_class(original, dotted)
             continue
         if not callable(original):
             continue
         try:
-            setattr(owner, attr, _wrapper(original, dotted, filename))
+            setattr(owner, attr, _wrapper(original, dotted))
         except (AttributeError, TypeError):
             continue
 
 
-def _install_torch_mode(forbidden: tuple[str, ...], filename: str) -> None:
+def _install_torch_mode(forbidden: tuple[str, ...]) -> None:
     import torch
     from torch.overrides import TorchFunctionMode
 
@@ -145,13 +151,13 @@ def _install_torch_mode(forbidden: tuple[str, ...], filename: str) -> None:
         def __torch_function__(self, func: Any, types: Any, args: Any = (),
                                kwargs: Any = None) -> Any:
             name = getattr(func, "__name__", "")
-            if name in by_name and _from_submission(filename):
+            if name in by_name and not suspended:
                 _trip(by_name[name])
             return func(*args, **(kwargs or {}))
 
     if by_name:
         _Tripwire().__enter__()
-        _ = torch  # the mode stays active for the rest of this (child) process
+        _ = torch  # the mode stays active for the rest of this (sandbox) process
 
 
 def _trip(dotted: str) -> None:
@@ -160,9 +166,9 @@ def _trip(dotted: str) -> None:
     raise ForbiddenAPIError(f"{dotted} is forbidden in this exercise")
 
 
-def _wrapper(original: Callable[..., Any], dotted: str, filename: str) -> Callable[..., Any]:
+def _wrapper(original: Callable[..., Any], dotted: str) -> Callable[..., Any]:
     def tripwire(*args: Any, **kwargs: Any) -> Any:
-        if _from_submission(filename):
+        if not suspended:
             _trip(dotted)
         return original(*args, **kwargs)
 
@@ -171,11 +177,11 @@ def _wrapper(original: Callable[..., Any], dotted: str, filename: str) -> Callab
     return tripwire
 
 
-def _wrap_class(cls: type, dotted: str, filename: str) -> None:
+def _wrap_class(cls: type, dotted: str) -> None:
     original_init = cls.__init__
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        if _from_submission(filename):
+        if not suspended:
             _trip(dotted)
         original_init(self, *args, **kwargs)
 

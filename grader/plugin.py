@@ -2,8 +2,10 @@
 
 Fixtures given to every check:
 
-* ``sub``: the learner's submission, loaded as a module;
-* ``ref``: the reference solution, loaded as a module;
+* ``sub``: the learner's submission, a :class:`grader.sandbox.host.Remote`: its functions and
+  classes run in the sandbox, arguments and results cross by value, objects stay there as
+  handles (see :mod:`grader.sandbox.host` and ``docs/content.md``);
+* ``ref``: the reference solution, loaded as a module in this (the checker's) process;
 * ``device``: the ``torch.device`` the checks run on (the reference runs there too);
 * ``seed``: this check's seed (derived from the run's seed and the check's name);
 * ``rng``: a CPU ``torch.Generator`` seeded with ``seed``; make inputs with it and move
@@ -18,18 +20,18 @@ as a JSON event by the worker's ``emit`` function, with a message in the learner
 from __future__ import annotations
 
 import random
-import traceback
 import zlib
 from typing import Any, Callable, Iterator
 
 import pytest
 
-from grader import forbid, guard
 from grader.asserts import CheckFailure
 from grader.results import ERROR, FAILED, NOT_ATTEMPTED, PASSED
+from grader.sandbox.host import (CheckAuthoringError, ForbiddenAPIError, LearnerError,
+                                 RemoteInterrupt, RemoteSystemExit, SandboxFailure)
 
 CONTEXT: dict[str, Any] = {}
-"""Set by the worker before pytest runs: sub, ref, device, seed, filename, emit."""
+"""Set by the checker before pytest runs: sub, ref, device, seed, session, emit."""
 
 
 def _emit(event: dict[str, Any]) -> None:
@@ -99,7 +101,11 @@ def rng(seed: int) -> Any:
 
 @pytest.fixture(autouse=True)
 def _seed_global_rngs(request: pytest.FixtureRequest) -> None:
-    """Learner code that draws from torch's global RNG is replayable with --seed too."""
+    """Learner code that draws from torch's global RNG is replayable with --seed too.
+
+    The sandbox's generators are seeded for every check (a fresh submission process is
+    started first if the previous check ended the last one); so are the checker's.
+    """
     import numpy
     import torch
 
@@ -107,14 +113,10 @@ def _seed_global_rngs(request: pytest.FixtureRequest) -> None:
     torch.manual_seed(value)
     random.seed(value)
     numpy.random.seed(value)
-
-
-def _learner_frame(tb: Any, filename: str) -> int | None:
-    line = None
-    for frame, lineno in traceback.walk_tb(tb):
-        if frame.f_code.co_filename == filename:
-            line = lineno
-    return line
+    session = CONTEXT.get("session")
+    if session is not None:
+        session.ensure()
+        session.request("seed", None, value=value)
 
 
 def _short(text: str, limit: int = 400) -> str:
@@ -122,38 +124,43 @@ def _short(text: str, limit: int = 400) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _forbidden_used() -> list[str]:
+    session = CONTEXT.get("session")
+    return list(session.forbidden_used) if session is not None else []
+
+
 def classify(excinfo: pytest.ExceptionInfo[BaseException] | None) -> tuple[str, str]:
     """(outcome, message) for a check that raised ``excinfo`` (None: it passed)."""
-    guard.verify_snapshot()
-    if guard.events:
-        return ERROR, "tampering detected: " + "; ".join(guard.events) + "."
-    used = list(forbid.used)
+    used = _forbidden_used()
     if used:
         return FAILED, (f"your code called {', '.join(used)}, which this exercise forbids; "
                         "the point of the exercise is to write it yourself.")
     if excinfo is None:
         return PASSED, ""
     exc = excinfo.value
-    filename = CONTEXT.get("filename", "")
-    line = _learner_frame(excinfo.tb, filename)
+    line = getattr(exc, "line", None) if isinstance(exc, LearnerError) else None
     where = f" (line {line} of your file)" if line else ""
-    if isinstance(exc, forbid.ForbiddenAPIError):
+    if isinstance(exc, ForbiddenAPIError):
         return FAILED, f"your code called a forbidden API: {exc}."
-    if isinstance(exc, NotImplementedError):
+    if isinstance(exc, SandboxFailure):
+        return ERROR, _short(str(exc))
+    if isinstance(exc, CheckAuthoringError):
+        return ERROR, f"the grader itself failed on this check ({_short(str(exc), 200)}); please report this"
+    if isinstance(exc, NotImplementedError) and isinstance(exc, LearnerError):
         return NOT_ATTEMPTED, f"still raises NotImplementedError{where}: fill in this part."
     if isinstance(exc, CheckFailure):
         return FAILED, _short(str(exc), 1000)
-    if isinstance(exc, SystemExit):
-        return ERROR, f"your code called sys.exit({exc.code!r}){where}; return a value instead."
-    if isinstance(exc, KeyboardInterrupt):
+    if isinstance(exc, RemoteSystemExit):
+        return ERROR, f"your code called sys.exit({exc}){where}; return a value instead."
+    if isinstance(exc, (RemoteInterrupt, KeyboardInterrupt)):
         return ERROR, "interrupted"
-    if isinstance(exc, RecursionError):
-        return FAILED, f"your code recursed without end{where}."
-    if isinstance(exc, MemoryError):
-        return ERROR, f"your code ran out of memory{where}."
+    if isinstance(exc, LearnerError):
+        if isinstance(exc, RecursionError):
+            return FAILED, f"your code recursed without end{where}."
+        if isinstance(exc, MemoryError):
+            return ERROR, f"your code ran out of memory{where}."
+        return FAILED, f"your code raised {_short(f'{exc.remote_type}: {exc}')}{where}."
     text = _short(f"{type(exc).__name__}: {exc}")
-    if line is not None:
-        return FAILED, f"your code raised {text}{where}."
     if isinstance(exc, pytest.fail.Exception):
         return FAILED, _short(str(exc))
     if isinstance(exc, AssertionError):
@@ -176,5 +183,5 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     _emit({"type": "check", "name": _name(item), "outcome": outcome,
            "points": points if outcome == PASSED else 0, "max_points": points,
            "message": message})
-    if forbid.used:
-        _emit({"type": "forbidden", "apis": list(forbid.used)})
+    if _forbidden_used():
+        _emit({"type": "forbidden", "apis": _forbidden_used()})

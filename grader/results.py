@@ -7,6 +7,8 @@ import error, missing name, timeout, crash, or the grader itself failed).
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +46,8 @@ class ExerciseResult:
     duration: float = 0.0
     output: str = ""
     """The head of what the submission printed while it was graded."""
+    isolation: str = ""
+    """The sandbox this grade ran in (``none`` when learner code was not isolated)."""
 
     @property
     def passed(self) -> bool:
@@ -63,6 +67,7 @@ class ExerciseResult:
             "submission": self.submission,
             "duration": round(self.duration, 3),
             "output": self.output,
+            "isolation": self.isolation,
             "checks": [
                 {"name": c.name, "outcome": c.outcome, "points": c.points,
                  "max_points": c.max_points, "message": c.message}
@@ -81,6 +86,7 @@ def compose(
     ended: str | None = None,
     duration: float = 0.0,
     output: str = "",
+    isolation: str = "",
 ) -> ExerciseResult:
     """Build the exercise result from the worker's event stream.
 
@@ -135,7 +141,8 @@ def compose(
         earned = sum(c.points for c in checks) if score is None else score
         return ExerciseResult(exercise=exercise, outcome=outcome, score=earned, max_score=total,
                               device=device, seed=seed, message=message, checks=tuple(checks),
-                              submission=submission, duration=duration, output=output)
+                              submission=submission, duration=duration, output=output,
+                              isolation=isolation)
 
     if tampering:
         return result(ERROR, "tampering detected: " + "; ".join(tampering) +
@@ -197,4 +204,33 @@ def from_json(data: dict[str, Any]) -> ExerciseResult:
                           message=data.get("message", ""), checks=checks,
                           submission=data.get("submission", ""),
                           duration=float(data.get("duration", 0.0)),
-                          output=str(data.get("output", "")))
+                          output=str(data.get("output", "")),
+                          isolation=str(data.get("isolation", "")))
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+MESSAGE_LIMIT = 1500
+
+
+def clean(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """Text fit to show a learner: control characters and terminal escapes (and bidi
+    overrides) written as visible escapes, capped at ``limit`` characters."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                        else f"\\u{ord(m.group()):04x}", str(text))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def scrub_lines(result: ExerciseResult, secret: set[str]) -> ExerciseResult:
+    """``result`` with its texts cleaned and every line of ``secret`` (hidden checks,
+    reference) replaced by ``[hidden]``, wherever it appears."""
+    needles = sorted(secret, key=len, reverse=True)
+
+    def scrub(text: str, limit: int = MESSAGE_LIMIT) -> str:
+        for needle in needles:
+            if needle in text:
+                text = text.replace(needle, "[hidden]")
+        return clean(text, limit)
+
+    checks = tuple(dataclasses.replace(c, message=scrub(c.message)) for c in result.checks)
+    return dataclasses.replace(result, message=scrub(result.message), checks=checks,
+                               output=scrub(result.output, 40_000))

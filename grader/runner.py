@@ -33,8 +33,9 @@ class Job:
     timeout: float | None = None
     memory_mb: int | None = 4096
     """Memory the submission may allocate on top of the grader's own (CPU runs)."""
-    protected: tuple[Path, ...] = ()
-    """Folders the submission must not touch (the grader's output, the progress store)."""
+    isolation: str = "auto"
+    """``auto`` (sandboxed where the machine allows), ``required`` (refuse to grade without
+    the sandbox's namespaces) or ``off``."""
 
 
 def new_seed() -> int:
@@ -49,6 +50,7 @@ def _job_data(job: Job, workdir: Path, index: int) -> dict[str, object]:
         "submission": str(job.submission.resolve()),
         "reference": str(paths.solution),
         "checks": str(paths.checks),
+        "stub": str(paths.stub),
         "names": list(job.exercise.names),
         "forbidden": list(job.exercise.forbidden),
         "seed": job.seed,
@@ -56,8 +58,7 @@ def _job_data(job: Job, workdir: Path, index: int) -> dict[str, object]:
         "timeout": job.timeout or job.exercise.timeout,
         "memory_mb": job.memory_mb,
         "max_score": job.exercise.points,
-        "protected": [str(p) for p in job.protected],
-        "events": str(workdir / f"{index}.events"),
+        "isolation": job.isolation,
         "result": str(workdir / f"{index}.json"),
     }
 

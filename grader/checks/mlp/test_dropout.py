@@ -7,6 +7,7 @@ import torch
 
 from grader.asserts import assert_close, assert_same, assert_tensor, assert_unchanged, \
     expect_raises, fail
+from grader.sandbox.host import is_instance, make, vjp
 
 N = 200_000
 
@@ -51,16 +52,17 @@ def test_p_one_gives_zeros_without_nan(sub, device, rng):
 
 def test_p_one_stays_in_autograd_graph(sub, device, rng):
     X = _signed((8, 5), rng, device).requires_grad_(True)
-    out = sub.dropout_layer(X, 1.0)
+    G = torch.randn(8, 5, generator=rng).to(device)
+    result = vjp(sub.dropout_layer, X, 1.0, wrt=[0], cotangent=G)
+    out = result.out
     assert_tensor(out, what="dropout_layer(X, 1.0)", shape=tuple(X.shape))
     if not out.requires_grad:
         fail("dropout_layer(X, 1.0) returned a tensor that is not connected to X in the autograd "
              "graph (requires_grad is False): with X.requires_grad, backward must still work and "
              "give X a zero gradient. Compute the zeros from X (e.g. X * 0).")
-    out.sum().backward()
-    if X.grad is None:
-        fail("after dropout_layer(X, 1.0).sum().backward(), X.grad is None; it should be zeros.")
-    assert_same(X.grad, torch.zeros_like(X), what="X.grad after p = 1",
+    if result.grads[0] is None:
+        fail("after backward through dropout_layer(X, 1.0), X.grad is None; it should be zeros.")
+    assert_same(result.grads[0], torch.zeros_like(X), what="X.grad after p = 1",
                 why="every element was dropped, so no gradient reaches X.")
 
 
@@ -173,17 +175,18 @@ def test_keeps_shape_dtype_and_device(sub, device, rng, dtype):
 def test_gradient_flows_through_kept_elements_only(sub, device, rng):
     X = _signed((300, 200), rng, device).requires_grad_(True)
     p = _p_values(rng)[0]
-    out = sub.dropout_layer(X, p)
+    G = torch.randn(300, 200, generator=rng).to(device)
+    result = vjp(sub.dropout_layer, X, p, wrt=[0], cotangent=G)
+    out = result.out
     assert_tensor(out, what=f"dropout_layer(X, {p})", shape=(300, 200))
     if not out.requires_grad:
         fail(f"dropout_layer(X, {p}) is not connected to X in the autograd graph; build the "
              "output from X with differentiable operations.")
-    G = torch.randn(300, 200, generator=rng).to(device)
-    (out * G).sum().backward()  # a scalar backward skips torch importing sympy
-    if X.grad is None:
+    if result.grads[0] is None:
         fail("X.grad is None after backward through dropout_layer.")
     kept = (out.detach() != 0).to(X.dtype)
-    assert_close(X.grad, G * kept / (1 - p), what=f"X.grad after backward through dropout_layer(X, {p})",
+    assert_close(result.grads[0], G * kept / (1 - p),
+                 what=f"X.grad after backward through dropout_layer(X, {p})",
                  why="the gradient of a kept element is 1/(1-p) times the upstream gradient, and a "
                      "dropped element gets none.", rtol=1e-5, atol=1e-6)
 
@@ -193,7 +196,7 @@ def test_module_follows_training_flag(sub, device, rng):
     X = _signed((100, 100), rng, device)
     p = _p_values(rng)[1]
     layer = sub.Dropout(p)
-    if not isinstance(layer, torch.nn.Module):
+    if not is_instance(layer, "torch.nn.Module"):
         fail("Dropout(p) must be an nn.Module.")
     layer.train()
     out = layer(X)
@@ -213,7 +216,8 @@ def test_module_follows_training_flag(sub, device, rng):
     if bool((again == X).all()):
         fail(f"Dropout({p}) after .eval() then .train() no longer drops anything; forward must "
              "read self.training on every call, not once in __init__.")
-    net = torch.nn.Sequential(torch.nn.Identity(), sub.Dropout(1.0))
+    net = make(sub, "grader.sandbox.fixtures.common:sequential",
+               make(sub, "grader.sandbox.fixtures.common:identity"), sub.Dropout(1.0))
     net.eval()
     assert_same(net(X), X, what="nn.Sequential(..., Dropout(1.0)) after net.eval()",
                 why="net.eval() switches every dropout layer off.")

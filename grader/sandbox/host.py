@@ -1,0 +1,741 @@
+"""The checker's side of the sandbox: start it, talk to it, and drive learner objects by handle.
+
+The checker never executes learner code. It starts one sandbox *zygote* per batch
+(:mod:`grader.sandbox.server`, under bubblewrap when the machine allows it), asks it for a
+fresh submission process per submission (and again after a crash or a timeout, so one
+failure costs one check), and reaches the learner's functions and objects only through
+:class:`Handle` proxies whose calls cross by value (:mod:`grader.sandbox.wire`).
+
+In a hidden check, ``sub`` is a :class:`Remote`::
+
+    out = sub.dropout_layer(X, 0.5)          # X goes by value, out comes back by value
+    layer = sub.Dropout(0.5)                 # an object stays in the sandbox: a Handle
+    layer.train(); y = layer(X)              # method calls and calls, by value
+    state = layer.state_dict()               # a dict of tensors, by value
+    r = vjp(sub.dropout_layer, X, 0.5, wrt=[0], cotangent=G)   # r.out, r.grads[0]
+    step = make(sub, "grader.sandbox.fixtures.beam:ScriptedStep", table)  # built in the sandbox
+    is_instance(layer, "torch.nn.Module")
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from grader.sandbox import wire
+
+OUTPUT_KEEP = 16 * 1024
+"""Bytes of a submission's printed output kept for the learner."""
+REPLY_LIMIT = 512 * 1024 * 1024
+"""Largest reply (tensor data) the checker accepts from one call."""
+START_TIMEOUT = 120.0
+
+
+# ---------------------------------------------------------------- failures
+
+
+class SandboxFailure(Exception):
+    """The submission's process ended, hung or sent something unreadable (an ``error``)."""
+
+
+class SandboxTimeout(SandboxFailure):
+    pass
+
+
+class CheckAuthoringError(Exception):
+    """A hidden check tried something the interface does not allow (a grader bug)."""
+
+
+class LearnerError(Exception):
+    """Base of the exceptions that stand for one the learner's code raised in the sandbox.
+
+    Each concrete class also subclasses the builtin exception the learner's exception
+    derives from, so ``except ValueError`` in a check works as it would in-process.
+    """
+
+    remote_type = "Exception"
+    line: int | None = None
+
+
+class ForbiddenAPIError(BaseException):
+    """The learner's code called a forbidden API (reported by the sandbox's tripwires)."""
+
+
+import builtins as _builtins
+
+_BUILTIN_EXCEPTIONS = {
+    name: obj for name, obj in vars(_builtins).items()
+    if isinstance(obj, type) and issubclass(obj, Exception) and not name.startswith("_")
+}
+
+
+@functools.lru_cache(maxsize=256)
+def _error_class(name: str, base_name: str) -> type[LearnerError]:
+    base = _BUILTIN_EXCEPTIONS.get(base_name, Exception)
+    bases: tuple[type, ...] = (LearnerError,) if base is Exception else (LearnerError, base)
+    try:
+        return type(name if name.isidentifier() else "LearnerException", bases,
+                    {"remote_type": name, "__module__": "learner"})
+    except TypeError:  # an incompatible layout (e.g. OSError subclasses)
+        return type(name if name.isidentifier() else "LearnerException", (LearnerError,),
+                    {"remote_type": name, "__module__": "learner"})
+
+
+class RemoteSystemExit(LearnerError):
+    remote_type = "SystemExit"
+
+
+class RemoteInterrupt(LearnerError):
+    remote_type = "KeyboardInterrupt"
+
+
+def _raise_remote(info: Any) -> None:
+    if not isinstance(info, dict):
+        raise SandboxFailure("your code's process sent a malformed error report")
+    name = str(info.get("type", "Exception"))[:100]
+    message = str(info.get("message", ""))[:2000]
+    line = info.get("line") if type(info.get("line")) is int else None
+    if info.get("forbidden"):
+        raise ForbiddenAPIError(message)
+    bases = [str(b) for b in info.get("bases", []) if isinstance(b, str)]
+    if name == "SystemExit" or "SystemExit" in bases:
+        exc: LearnerError = RemoteSystemExit(message)
+    elif "KeyboardInterrupt" in bases:
+        exc = RemoteInterrupt(message)
+    else:
+        base = next((b for b in bases if b in _BUILTIN_EXCEPTIONS), "Exception")
+        exc = _error_class(name, base)(message)
+    exc.line = line
+    raise exc
+
+
+# ---------------------------------------------------------------- starting the zygote
+
+
+def _python_roots() -> list[str]:
+    roots = {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix),
+             os.path.realpath(sys.exec_prefix)}
+    return sorted(roots)
+
+
+def _public_grader_paths() -> tuple[Path, list[Path]]:
+    """The grader package, and the files of it the sandbox may see (all public)."""
+    package = Path(__file__).resolve().parent.parent
+    public = [package / "__init__.py", package / "forbid.py", package / "sandbox",
+              package / "pretrained"]
+    return package, [p for p in public if p.exists()]
+
+
+@functools.lru_cache(maxsize=1)
+def bwrap_available() -> str | None:
+    """Why namespaces cannot be used here, or None when they can."""
+    if os.environ.get("LEARN_NO_SANDBOX"):
+        return "LEARN_NO_SANDBOX is set"
+    if not sys.platform.startswith("linux"):
+        return f"no Linux namespaces on {sys.platform}"
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        return "bubblewrap (bwrap) is not installed"
+    try:
+        proc = subprocess.run([bwrap, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent",
+                               "--proc", "/proc", "--dev", "/dev", "true"],
+                              capture_output=True, timeout=20, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"bubblewrap could not start ({exc})"
+    if proc.returncode != 0:
+        return "bubblewrap cannot create namespaces here (" + \
+            proc.stderr.decode("utf-8", "replace").strip()[:200] + ")"
+    return None
+
+
+def _bwrap_command(ctl_fd: int, device: str, tmp_bytes: int) -> list[str]:
+    package, public = _public_grader_paths()
+    cmd = ["bwrap", "--die-with-parent", "--unshare-all", "--new-session", "--proc", "/proc",
+           "--dev", "/dev"]
+    # Kernel knobs under /proc stay read-only even where the sandbox's user is root outside.
+    for path in ("/proc/sys", "/proc/irq", "/proc/bus", "/proc/fs", "/proc/sysrq-trigger"):
+        cmd += ["--ro-bind-try", path, path]
+    for path in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
+                 "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives",
+                 "/etc/localtime"):
+        cmd += ["--ro-bind-try", path, path]
+    for root in _python_roots():
+        cmd += ["--ro-bind", root, root]
+    # The grader package: nothing of it but the public parts (no hidden checks, no reference,
+    # no course content in an installed package).
+    cmd += ["--tmpfs", str(package)]
+    for path in public:
+        cmd += ["--ro-bind", str(path), str(path)]
+    cmd += ["--size", str(tmp_bytes), "--tmpfs", "/tmp", "--perms", "0700", "--dir", "/tmp/work"]
+    if device != "cpu":
+        for entry in sorted(Path("/dev").glob("nvidia*")):
+            cmd += ["--dev-bind", str(entry), str(entry)]
+        for path in ("/dev/dri", "/sys", "/etc/nvidia", "/usr/share/nvidia"):
+            if os.path.exists(path):
+                cmd += ["--ro-bind-try" if path != "/dev/dri" else "--dev-bind-try", path, path]
+    cmd += ["--chdir", "/tmp/work", "--clearenv"]
+    env = _sandbox_env(str(package.parent), "/tmp/work")
+    for key, value in env.items():
+        cmd += ["--setenv", key, value]
+    cmd += [sys.executable, "-s", "-B", "-m", "grader.sandbox.server", str(ctl_fd), "isolated"]
+    return cmd
+
+
+def _sandbox_env(pythonpath: str, home: str) -> dict[str, str]:
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": home, "TMPDIR": home,
+           "PYTHONPATH": pythonpath, "PYTHONDONTWRITEBYTECODE": "1", "LANG": "C.UTF-8",
+           "LEARN_SANDBOX_TMP": home, "PYTHONHASHSEED": "0"}
+    for key in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "CUDA_VISIBLE_DEVICES",
+                "LEARN_PREIMPORT_OPTIM", "LD_LIBRARY_PATH"):
+        if key in os.environ:
+            env[key] = os.environ[key]
+    env.setdefault("OMP_NUM_THREADS", "1")
+    return env
+
+
+class Zygote:
+    """One sandbox zygote (torch imported once); submissions are forked from it one at a time."""
+
+    def __init__(self, device: str = "cpu", *, isolate: bool = True,
+                 tmp_bytes: int = 512 * 1024 * 1024) -> None:
+        self.device = device
+        self.tmp_bytes = tmp_bytes
+        self.why_unisolated = None if isolate else "isolation was switched off"
+        if isolate:
+            self.why_unisolated = bwrap_available()
+        self.isolation = ("namespaces (bubblewrap: user, pid, mount, net, ipc; only Python and "
+                          "the public grader files visible)") if self.why_unisolated is None \
+            else "none"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.ctl: socket.socket | None = None
+        self._workdir: str | None = None
+        self._ready = False
+        self.start()
+
+    def start(self) -> None:
+        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        if self.why_unisolated is None:
+            cmd = _bwrap_command(child.fileno(), self.device, self.tmp_bytes)
+            env = None
+            cwd = None
+        else:
+            self._workdir = tempfile.mkdtemp(prefix="learn-sandbox-")
+            package, _ = _public_grader_paths()
+            env = dict(os.environ, **_sandbox_env(str(package.parent), self._workdir))
+            cmd = [sys.executable, "-s", "-B", "-m", "grader.sandbox.server", str(child.fileno())]
+            cwd = self._workdir
+        self.proc = subprocess.Popen(cmd, pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                                     cwd=cwd, start_new_session=True)
+        child.close()
+        self.ctl = parent
+        self._ready = False
+
+    def _wait_ready(self) -> None:
+        if self._ready:
+            return
+        assert self.ctl is not None
+        try:
+            message, _, _ = wire.recv_frame(self.ctl, time.monotonic() + START_TIMEOUT)
+        except wire.WireError as exc:
+            detail = self._stderr_tail()
+            raise RuntimeError(f"the sandbox did not start ({exc}): {detail}") from None
+        if not isinstance(message, dict) or not message.get("ready"):
+            raise RuntimeError("the sandbox sent a malformed greeting")
+        self._ready = True
+
+    def _stderr_tail(self) -> str:
+        if self.proc is None or self.proc.stderr is None:
+            return ""
+        if self.proc.poll() is None:
+            return "(still running)"
+        return self.proc.stderr.read()[-500:].decode("utf-8", "replace").strip()
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def restart(self) -> None:
+        self.close()
+        self.start()
+
+    def spawn(self, config: dict[str, Any]) -> "Process":
+        """A fresh submission process (restarting the zygote if a submission broke it)."""
+        for attempt in range(2):
+            try:
+                if not self.alive():
+                    raise wire.PeerClosed("zygote gone")
+                self._wait_ready()
+                assert self.ctl is not None
+                conn, conn_child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+                out, out_child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+                wire.send_frame(self.ctl, {"op": "spawn", "config": config},
+                                fds=[conn_child.fileno(), out_child.fileno()])
+                conn_child.close()
+                out_child.close()
+                message, _, _ = wire.recv_frame(self.ctl, time.monotonic() + 30)
+                if not isinstance(message, dict) or not message.get("spawned"):
+                    raise wire.WireError("no spawn confirmation")
+                return Process(self, conn, out)
+            except (wire.WireError, OSError):
+                if attempt:
+                    raise
+                self.restart()
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self.ctl is not None:
+            try:
+                self.ctl.close()
+            except OSError:
+                pass
+            self.ctl = None
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                try:
+                    os.killpg(self.proc.pid, 9)
+                except (ProcessLookupError, PermissionError):
+                    self.proc.kill()
+            self.proc.wait()
+            if self.proc.stderr is not None:
+                self.proc.stderr.close()
+            self.proc = None
+        if self._workdir:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
+
+
+class _Drain:
+    """Reads a submission's printed output so it never blocks; keeps only the head."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.head = bytearray()
+        self.total = 0
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                chunk = self.sock.recv(65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            self.total += len(chunk)
+            if len(self.head) < OUTPUT_KEEP:
+                self.head += chunk[: OUTPUT_KEEP - len(self.head)]
+
+    def text(self) -> str:
+        self.thread.join(timeout=1.0)
+        text = self.head.decode("utf-8", "replace")
+        if self.total > len(self.head):
+            text += f"\n[... {self.total - len(self.head)} more bytes of output not shown]"
+        return text
+
+
+class Process:
+    """One submission process in the zygote: requests, replies, and how it ended."""
+
+    def __init__(self, zygote: Zygote, conn: socket.socket, out: socket.socket) -> None:
+        self.zygote = zygote
+        self.conn = conn
+        self.out = _Drain(out)
+        self.seq = 0
+        self.ended: dict[str, Any] | None = None
+
+    def request(self, message: dict[str, Any], blobs: list[bytes], deadline: float) -> Any:
+        self.seq += 1
+        message = dict(message, seq=self.seq)
+        try:
+            wire.send_frame(self.conn, message, blobs)
+            while True:
+                reply, data, _ = wire.recv_frame(self.conn, deadline, max_blobs=REPLY_LIMIT)
+                if not isinstance(reply, dict):
+                    raise wire.WireError("a reply that is not an object")
+                if reply.get("seq") == self.seq:
+                    return reply, data
+                if not isinstance(reply.get("seq"), int) or reply["seq"] > self.seq:
+                    raise wire.WireError("a reply to a request that was never made")
+        except wire.PeerTimeout:
+            self.kill()
+            raise
+        except (wire.WireError, OSError):
+            self.kill()
+            raise
+
+    def kill(self) -> dict[str, Any]:
+        """Stop the process tree (if still running) and return how it ended."""
+        if self.ended is not None:
+            return self.ended
+        try:
+            self.conn.close()
+        except OSError:
+            pass
+        report: dict[str, Any] = {"reason": "lost"}
+        ctl = self.zygote.ctl
+        if ctl is not None and self.zygote.alive():
+            try:
+                wire.send_frame(ctl, {"op": "kill"})
+                deadline = time.monotonic() + 10
+                while True:
+                    message, _, _ = wire.recv_frame(ctl, deadline)
+                    if isinstance(message, dict) and "exited" in message:
+                        if isinstance(message["exited"], dict):
+                            report = message["exited"]
+                        break
+            except (wire.WireError, OSError):
+                self.zygote.restart()
+        else:
+            self.zygote.restart()
+        self.ended = report
+        return report
+
+    def describe_end(self, killed_by_us: bool = False) -> str:
+        report = self.kill()
+        if report.get("reason") == "memory":
+            return "your code used more memory than the exercise allows"
+        if report.get("reason") == "processes":
+            return "your code started more processes than the exercise allows"
+        if killed_by_us:
+            return ""
+        sig = report.get("signal")
+        if type(sig) is int:
+            import signal as _signal
+
+            name = _signal.Signals(sig).name if sig in _signal.Signals._value2member_map_ else str(sig)
+            meaning = {"SIGSEGV": "a segmentation fault", "SIGKILL": "killed (out of memory?)",
+                       "SIGABRT": "aborted", "SIGXCPU": "CPU time limit", "SIGBUS": "a bus error",
+                       "SIGFPE": "a floating-point exception"}.get(name, name)
+            return f"your code crashed its process ({meaning})"
+        code = report.get("code")
+        if type(code) is int:
+            return f"your code ended its process (exit code {code}: sys.exit or os._exit?)"
+        return "your code's process was lost"
+
+
+# ---------------------------------------------------------------- sessions and handles
+
+
+@dataclass
+class Session:
+    """Grading one submission: its process (respawned after a failure) and deadline."""
+
+    zygote: Zygote
+    source: str
+    filename: str
+    names: list[str]
+    forbidden: list[str]
+    device: Any
+    timeout: float
+    memory_mb: int | None = 4096
+    process: Process | None = None
+    generation: int = 0
+    deadline: float = 0.0
+    forbidden_used: list[str] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+    load_info: dict[str, Any] | None = None
+    timed_out: bool = False
+
+    def __post_init__(self) -> None:
+        self.deadline = time.monotonic() + self.timeout
+
+    # -- lifecycle
+    def start(self) -> dict[str, Any]:
+        """Spawn and load the submission; the names' descriptions, or raise what it raised."""
+        config = {"memory_mb": self.memory_mb, "cuda": self.device.type == "cuda",
+                  "processes": 64}
+        self.process = self.zygote.spawn(config)
+        self.generation += 1
+        reply = self._raw({"op": "load", "source": self.source, "filename": self.filename,
+                           "names": self.names, "forbidden": self.forbidden,
+                           "device": str(self.device)}, [])
+        info = reply
+        if not isinstance(info, dict):
+            raise SandboxFailure("your code's process sent a malformed load report")
+        self.load_info = info
+        return info
+
+    def ensure(self) -> None:
+        """Before a check: a live process (a fresh one if the last check killed it)."""
+        if self.process is not None and self.process.ended is None:
+            return
+        if self.process is not None:
+            self.outputs.append(self.process.out.text())
+        if time.monotonic() >= self.deadline:
+            raise SandboxTimeout(f"not run: the time limit of {self.timeout:g} s for the "
+                                 "exercise was used up")
+        self.start()
+
+    def close(self) -> str:
+        """End the process; the head of everything it printed."""
+        if self.process is not None:
+            self.process.kill()
+            self.outputs.append(self.process.out.text())
+            self.process = None
+        text = "".join(t for t in self.outputs if t)
+        return text[:OUTPUT_KEEP * 2]
+
+    # -- requests
+    def _raw(self, message: dict[str, Any], blobs: list[bytes]) -> Any:
+        if self.process is None or self.process.ended is not None:
+            raise SandboxFailure("your code's process is gone (an earlier call ended it)")
+        process = self.process
+        try:
+            reply, data = process.request(message, blobs, self.deadline)
+        except wire.PeerTimeout:
+            self.timed_out = True
+            end = process.describe_end(killed_by_us=True)
+            raise SandboxTimeout(end or f"timed out after {self.timeout:g} s (an endless loop, "
+                                        "or far too slow)") from None
+        except wire.PeerClosed:
+            raise SandboxFailure(process.describe_end()) from None
+        except wire.WireError as exc:
+            end = process.describe_end(killed_by_us=True)
+            raise SandboxFailure(end or f"your code's process sent something the grader cannot "
+                                        f"read ({exc})") from None
+        for api in reply.get("forbidden", []) if isinstance(reply.get("forbidden"), list) else []:
+            if isinstance(api, str) and api in self.forbidden and api not in self.forbidden_used:
+                self.forbidden_used.append(api)
+        if reply.get("ok") is not True:
+            _raise_remote(reply.get("exc"))
+        decoder = wire.Decoder(data, on_handle=self._handle, device=self.device)
+        try:
+            value = decoder.decode(reply.get("value"))
+            mutated = [(m[0], decoder.decode(m[1])) for m in reply.get("mutated", [])
+                       if isinstance(m, list) and len(m) == 2]
+        except (wire.WireError, RecursionError) as exc:
+            process.kill()
+            raise SandboxFailure(f"your code's process sent something the grader cannot read "
+                                 f"({exc})") from None
+        self._mutated = mutated
+        return value
+
+    def _handle(self, info: dict[str, Any]) -> "Handle":
+        ident = info.get("id")
+        if type(ident) is not int:
+            raise wire.WireError("a malformed handle")
+        return Handle(self, {"$ref": ident}, info, self.generation)
+
+    def request(self, op: str, target: Any = None, *, sent: tuple[Any, ...] = (),
+                **fields: Any) -> Any:
+        encoder = wire.Encoder(self._encode_object)
+        message: dict[str, Any] = {"op": op}
+        if target is not None:
+            message["target"] = encoder.encode(target)
+        for key, value in fields.items():
+            message[key] = encoder.encode(value) if key in ("args", "kwargs", "value", "key",
+                                                            "cotangent") else value
+        self._mutated = []
+        value = self._raw(message, encoder.blobs)
+        if self._mutated:
+            self._write_back(encoder, sent)
+        return value
+
+    def _write_back(self, encoder: wire.Encoder, sent: tuple[Any, ...]) -> None:
+        """Mirror in-place changes the learner's code made to tensors it was given."""
+        import torch
+
+        by_id = {wire_id: obj for obj in _tensors_in(sent)
+                 for key, wire_id in encoder._seen.items() if key == id(obj)}
+        for wire_id, new in self._mutated:
+            old = by_id.get(wire_id)
+            if old is None or not isinstance(new, torch.Tensor):
+                continue
+            with torch.no_grad():
+                if old.shape != new.shape:
+                    old.data = new.detach().to(old.dtype).to(old.device)
+                else:
+                    old.copy_(new.detach())
+
+    def _encode_object(self, obj: Any) -> Any:
+        if isinstance(obj, Handle):
+            if obj._learn_generation not in (0, self.generation):
+                raise SandboxFailure("a result from your code's earlier process was used after "
+                                     "that process ended")
+            return obj._learn_target
+        raise CheckAuthoringError(f"a {type(obj).__name__} cannot be sent to the sandbox: only "
+                                  "data crosses; build objects there with make()")
+
+
+def _tensors_in(values: Any, depth: int = 0) -> list[Any]:
+    import torch
+
+    found = []
+    if depth > 20:
+        return found
+    if isinstance(values, torch.Tensor):
+        return [values]
+    if isinstance(values, (list, tuple)):
+        for v in values:
+            found += _tensors_in(v, depth + 1)
+    elif isinstance(values, dict):
+        for v in values.values():
+            found += _tensors_in(v, depth + 1)
+    return found
+
+
+class Handle:
+    """A learner object (or top-level name) that stays in the sandbox.
+
+    Calling it, calling its methods, reading and setting attributes, indexing and ``len``
+    all cross by value. Attribute reads return plain values when the attribute is data, or
+    another handle (a method, a submodule).
+    """
+
+    __slots__ = ("_learn_session", "_learn_target", "_learn_info", "_learn_generation")
+
+    def __init__(self, session: Session, target: dict[str, Any], info: dict[str, Any] | None,
+                 generation: int) -> None:
+        object.__setattr__(self, "_learn_session", session)
+        object.__setattr__(self, "_learn_target", target)
+        object.__setattr__(self, "_learn_info", info)
+        object.__setattr__(self, "_learn_generation", generation)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._learn_session.request("call", self, args=args, kwargs=kwargs,
+                                           sent=(args, kwargs))
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_learn_") or name in ("__deepcopy__", "__copy__", "__getstate__"):
+            raise AttributeError(name)
+        return self._learn_session.request("getattr", self, name=name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._learn_session.request("setattr", self, name=name, value=value)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._learn_session.request("getitem", self, key=key)
+
+    def __len__(self) -> int:
+        value = self._learn_session.request("len", self)
+        if type(value) is not int or value < 0:
+            raise TypeError("len() of your object is not a non-negative integer")
+        return value
+
+    def __iter__(self) -> Any:
+        value = self._learn_session.request("list", self)
+        if not isinstance(value, list):
+            raise TypeError("your object could not be iterated")
+        return iter(value)
+
+    def __repr__(self) -> str:
+        info = self._learn_info or {}
+        kind = info.get("type") or self._learn_target.get("$name", "object")
+        return f"<your {str(kind).rsplit('.', 1)[-1]}>"
+
+    def __bool__(self) -> bool:
+        return True
+
+
+class Remote:
+    """The ``sub`` fixture: the learner's module, by name."""
+
+    def __init__(self, session: Session) -> None:
+        self._learn_session = session
+
+    def __getattr__(self, name: str) -> Handle:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return Handle(self._learn_session, {"$name": name}, None, 0)
+
+
+def session_of(value: Any) -> Session:
+    if isinstance(value, (Remote, Handle)):
+        return value._learn_session
+    raise CheckAuthoringError("expected the `sub` fixture or a handle from it")
+
+
+def type_info(handle: Handle) -> dict[str, Any]:
+    """What the sandbox says the object is (type, mro, callable)."""
+    if handle._learn_info is None or "mro" not in handle._learn_info:
+        value = handle._learn_session.request("getattr", handle, name="__class__")
+        info = value._learn_info if isinstance(value, Handle) else {}
+        mro = list(info.get("mro", [])) if info else []
+        cls = str(info.get("class", "")) if info else ""
+        object.__setattr__(handle, "_learn_info", {"type": cls, "mro": [cls] + mro[1:] if cls else mro})
+    return handle._learn_info or {}
+
+
+def is_instance(value: Any, qualname: str) -> bool:
+    """Whether a handle's object is an instance of ``qualname`` (e.g. ``torch.nn.Module``)."""
+    if not isinstance(value, Handle):
+        return False
+    aliases = {"torch.nn.Module": "torch.nn.modules.module.Module",
+               "torch.optim.Optimizer": "torch.optim.optimizer.Optimizer"}
+    wanted = aliases.get(qualname, qualname)
+    info = type_info(value)
+    return wanted in info.get("mro", [])
+
+
+def make(sub: Any, factory: str, *args: Any, **kwargs: Any) -> Any:
+    """Build an object in the sandbox with a public fixture, ``"module:function"``.
+
+    The module must be under :mod:`grader.sandbox.fixtures` (or :mod:`grader.pretrained`);
+    the checker can build the same object locally from the same code and seed to compare.
+    """
+    session = session_of(sub)
+    return session.request("make", factory=factory, args=args, kwargs=kwargs)
+
+
+@dataclass(frozen=True)
+class VJP:
+    out: Any
+    grads: list[Any]
+    params: dict[str, Any]
+
+
+def vjp(fn: Handle, *args: Any, wrt: tuple[Any, ...] | list[Any] = (0,), cotangent: Any = None,
+        cotangent_seed: int | None = None, params: bool = False, **kwargs: Any) -> VJP:
+    """Call ``fn(*args, **kwargs)`` in the sandbox and backpropagate a cotangent.
+
+    ``wrt``: positions (ints) or keyword names of the tensor arguments to differentiate.
+    ``cotangent``: a tensor of the output's shape, or ``cotangent_seed`` to let both sides
+    build :func:`grader.sandbox.wire.cotangent_like` of whatever shape the output has.
+    ``params``: also return the gradients of a module's parameters (by name).
+    ``out.requires_grad`` is False (and every gradient None) when the output is not
+    connected to the autograd graph.
+    """
+    session = session_of(fn)
+    extra: dict[str, Any] = {"wrt": list(wrt), "params": bool(params)}
+    if cotangent is not None:
+        extra["cotangent"] = cotangent
+    elif cotangent_seed is not None:
+        extra["cotangent_seed"] = int(cotangent_seed)
+    else:
+        raise CheckAuthoringError("vjp needs a cotangent or a cotangent_seed")
+    message = session.request("vjp", fn, args=args, kwargs=kwargs, sent=(args, kwargs), **extra)
+    if not isinstance(message, dict) or not {"out", "grads", "params"} <= set(message):
+        raise SandboxFailure("your code's process sent a malformed gradient report")
+    grads = message["grads"] if isinstance(message["grads"], list) else []
+    return VJP(message["out"], grads, message["params"] if isinstance(message["params"], dict) else {})
+
+
+def deepcopy(handle: Handle) -> Handle:
+    """``copy.deepcopy`` of a learner object, in the sandbox."""
+    return session_of(handle).request("deepcopy", handle)
+
+
+def release(handle: Handle) -> None:
+    """Let the sandbox drop an object the check no longer needs."""
+    target = handle._learn_target
+    if "$ref" in target:
+        session_of(handle).request("release", None, id=target["$ref"])
+
+
+def cotangent_like(out: Any, seed: int) -> Any:
+    """The cotangent :func:`vjp` used for ``cotangent_seed=seed`` and this output."""
+    return wire.cotangent_like(tuple(out.shape), out.dtype, out.device, seed)
+
+
+Builder = Callable[..., Any]

@@ -1,0 +1,659 @@
+"""The sandbox side of grading: imports a learner's file and serves calls to it.
+
+``python -m grader.sandbox.server FD`` is the *zygote*: it imports torch once, then waits on
+the control socket ``FD`` (a Unix socket to the checker) for ``spawn`` requests. Each spawn
+carries two sockets (requests, printed output); the zygote forks a *monitor*, which enters
+fresh user, pid, mount and IPC namespaces (when isolation is on) and forks the *submission
+process*: pid 1 of its own pid namespace, so it cannot see, signal or trace the zygote, the
+checker or anything else, and when it ends every process it started ends with it. The
+monitor enforces the memory and process limits over that whole tree and reports how it
+ended.
+
+The submission process holds nothing secret: the learner's source arrives as text, the
+hidden checks and the reference never enter this process (nor its file system, under
+bubblewrap). Everything it answers is data (:mod:`grader.sandbox.wire`); the checker decides
+what the answers are worth.
+
+Requests (JSON ``op`` and fields; every reply echoes ``seq``):
+``load`` (source, filename, names, forbidden), ``call`` (target, args, kwargs),
+``getattr``/``setattr``/``getitem``/``len``/``list``/``info``/``deepcopy``/``release``,
+``make`` (a factory of :mod:`grader.sandbox.fixtures`), ``vjp`` (a vector-Jacobian
+product), ``seed``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import importlib
+import inspect
+import json
+import os
+import random
+import resource
+import select
+import shutil
+import signal
+import socket
+import sys
+import time
+import traceback
+import types
+from typing import Any
+
+from grader.sandbox import wire
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWPID = 0x20000000
+PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
+PR_SET_NO_NEW_PRIVS = 38
+FIXTURE_PACKAGES = ("grader.sandbox.fixtures.", "grader.pretrained")
+MESSAGE_LIMIT = 2000
+
+_libc: Any = None
+
+
+def _prctl(option: int, value: int) -> None:
+    global _libc
+    try:
+        if _libc is None:
+            _libc = ctypes.CDLL(None, use_errno=True)
+        _libc.prctl(option, value, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+# ---------------------------------------------------------------- the submission process
+
+
+class Server:
+    """Serves one submission over ``conn``."""
+
+    def __init__(self, conn: socket.socket) -> None:
+        self.conn = conn
+        self.module: types.ModuleType | None = None
+        self.filename = "<submission>"
+        self.objects: dict[int, Any] = {}
+        self.ids: dict[int, int] = {}
+        self.next_id = 1
+        self.forbidden: list[str] = []
+        self.device: Any = None
+
+    # -- handles
+    def register(self, obj: Any) -> dict[str, Any]:
+        key = id(obj)
+        ident = self.ids.get(key)
+        if ident is None or self.objects.get(ident) is not obj:
+            ident = self.next_id
+            self.next_id += 1
+            self.objects[ident] = obj
+            self.ids[key] = ident
+        cls = type(obj)
+        mro = []
+        for base in getattr(cls, "__mro__", (cls,)):
+            mro.append(f"{getattr(base, '__module__', '?')}.{getattr(base, '__qualname__', '?')}")
+        info = {"id": ident, "type": mro[0], "mro": mro[:32], "callable": callable(obj)}
+        if isinstance(obj, type):
+            info["class"] = f"{obj.__module__}.{obj.__qualname__}"
+        return {"$handle": info}
+
+    def lookup(self, ident: Any) -> Any:
+        if type(ident) is not int or ident not in self.objects:
+            raise wire.WireError("unknown handle")
+        return self.objects[ident]
+
+    def name(self, name: str) -> Any:
+        if self.module is None or not hasattr(self.module, name):
+            raise NameError(f"your file does not define {name!r}")
+        return getattr(self.module, name)
+
+    def decoder(self, blobs: memoryview) -> wire.Decoder:
+        return wire.Decoder(blobs, on_ref=self.lookup, on_name=self.name, device=self.device)
+
+    # -- the loop
+    def serve(self) -> None:
+        while True:
+            try:
+                message, blobs, _ = wire.recv_frame(self.conn)
+            except wire.PeerClosed:
+                return
+            seq = message.get("seq") if isinstance(message, dict) else None
+            try:
+                value, mutated = self.dispatch(message, blobs)
+                reply, encoder = self.ok(value, mutated)
+            except BaseException as exc:  # noqa: BLE001 - every failure is reported as data
+                reply, encoder = self.failure(exc), None
+            reply["seq"] = seq
+            reply["forbidden"] = list(_forbid().used) if "grader.forbid" in sys.modules else []
+            try:
+                wire.send_frame(self.conn, reply, encoder.blobs if encoder else None)
+            except (OSError, ValueError, TypeError) as exc:
+                wire.send_frame(self.conn, dict(self.failure(exc), seq=seq))
+
+    def ok(self, value: Any, mutated: list[Any]) -> tuple[dict[str, Any], wire.Encoder]:
+        encoder = wire.Encoder(self.register)
+        data = encoder.encode(value)
+        changes = [[ident, encoder.encode(tensor)] for ident, tensor in mutated]
+        return {"ok": True, "value": data, "mutated": changes}, encoder
+
+    def failure(self, exc: BaseException) -> dict[str, Any]:
+        line = None
+        tb = exc.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == self.filename:
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        bases = [c.__name__ for c in type(exc).__mro__ if c.__module__ == "builtins"]
+        try:
+            text = str(exc)
+        except BaseException:  # noqa: BLE001 - a learner exception whose __str__ fails
+            text = "(its message could not be shown)"
+        info: dict[str, Any] = {"type": type(exc).__name__[:100], "bases": bases[:20],
+                                "message": text[:MESSAGE_LIMIT], "line": line}
+        if isinstance(exc, SystemExit):
+            info["type"] = "SystemExit"
+        if type(exc).__name__ == "ForbiddenAPIError":
+            info["forbidden"] = True
+        if isinstance(exc, SyntaxError):
+            info["syntax"] = {"lineno": exc.lineno, "msg": str(exc.msg)[:300]}
+        return {"ok": False, "exc": info}
+
+    def dispatch(self, message: Any, blobs: memoryview) -> tuple[Any, list[Any]]:
+        if not isinstance(message, dict) or not isinstance(message.get("op"), str):
+            raise wire.WireError("malformed request")
+        op = message["op"]
+        dec = self.decoder(blobs)
+        if op == "load":
+            return self.load(message), []
+        if op == "seed":
+            value = int(message["value"])
+            import numpy
+            import torch
+
+            torch.manual_seed(value)
+            random.seed(value)
+            numpy.random.seed(value)
+            return None, []
+        target = dec.decode(message.get("target"))
+        if op in ("call", "vjp"):
+            args = dec.decode(message.get("args", {"$tuple": []}))
+            kwargs = dec.decode(message.get("kwargs", {"$dict": []}))
+            if not isinstance(args, tuple) or not isinstance(kwargs, dict):
+                raise wire.WireError("malformed call")
+            before = _snapshot(dec)
+            if op == "call":
+                value = target(*args, **kwargs)
+            else:
+                value = self.vjp(target, args, kwargs, message, dec)
+            return value, _changed(before)
+        if op == "getattr":
+            return getattr(target, str(message["name"])), []
+        if op == "setattr":
+            setattr(target, str(message["name"]), dec.decode(message.get("value")))
+            return None, []
+        if op == "getitem":
+            return target[dec.decode(message.get("key"))], []
+        if op == "len":
+            return len(target), []
+        if op == "list":
+            return list(target), []
+        if op == "info":
+            return self.describe(target), []
+        if op == "deepcopy":
+            import copy
+
+            return copy.deepcopy(target), []
+        if op == "release":
+            self.objects.pop(message.get("id"), None)
+            return None, []
+        if op == "make":
+            return self.make(message, dec), []
+        raise wire.WireError(f"unknown request {op[:40]!r}")
+
+    def load(self, message: dict[str, Any]) -> Any:
+        import torch
+
+        self.filename = str(message["filename"])
+        device = str(message.get("device", "cpu"))
+        self.device = torch.device(device)
+        forbidden = tuple(str(n) for n in message.get("forbidden", ()))
+        if forbidden:
+            _forbid().install_tripwires(forbidden)
+        source = str(message["source"])
+        module = types.ModuleType("submission")
+        module.__file__ = self.filename
+        sys.modules["submission"] = module
+        self.module = module
+        code = compile(source, self.filename, "exec")
+        exec(code, module.__dict__)  # noqa: S102 - this process exists to run learner code
+        return {name: self.describe_name(name) for name in message.get("names", ())}
+
+    def describe_name(self, name: str) -> Any:
+        if self.module is None or not hasattr(self.module, name):
+            return {"kind": "missing"}
+        return self.describe(getattr(self.module, name))
+
+    @staticmethod
+    def describe(obj: Any) -> dict[str, Any]:
+        kind = "class" if isinstance(obj, type) else ("function" if callable(obj) else "other")
+        info: dict[str, Any] = {"kind": kind, "type": type(obj).__name__[:100]}
+        if isinstance(obj, type):
+            info["bases"] = [f"{b.__module__}.{b.__qualname__}" for b in obj.__mro__[1:]][:32]
+        try:
+            target = obj.__init__ if isinstance(obj, type) else obj
+            sig = inspect.signature(target)
+            params = []
+            for p in sig.parameters.values():
+                if isinstance(obj, type) and p.name == "self":
+                    continue
+                default = None if p.default is inspect.Parameter.empty else repr(p.default)[:200]
+                params.append([p.name, p.kind.name, default])
+            info["params"] = params
+        except (TypeError, ValueError):
+            info["params"] = None
+        return info
+
+    def make(self, message: dict[str, Any], dec: wire.Decoder) -> Any:
+        factory = str(message.get("factory", ""))
+        module_name, _, attr = factory.partition(":")
+        if not module_name.startswith(FIXTURE_PACKAGES) or not attr:
+            raise wire.WireError(f"{factory!r} is not a public fixture")
+        args = dec.decode(message.get("args", {"$tuple": []}))
+        kwargs = dec.decode(message.get("kwargs", {"$dict": []}))
+        function = getattr(importlib.import_module(module_name), attr)
+        forbid = _forbid()
+        forbid.suspended += 1
+        try:
+            return function(*args, **kwargs)
+        finally:
+            forbid.suspended -= 1
+
+    def vjp(self, target: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
+            message: dict[str, Any], dec: wire.Decoder) -> Any:
+        import torch
+
+        wrt = message.get("wrt", [])
+        inputs = []
+        for key in wrt:
+            value = args[key] if isinstance(key, int) else kwargs[str(key)]
+            if not isinstance(value, torch.Tensor):
+                raise wire.WireError("vjp with respect to a value that is not a tensor")
+            if not value.requires_grad:
+                value.requires_grad_(True)
+            inputs.append(value)
+        named: list[tuple[str, Any]] = []
+        if message.get("params"):
+            owner = getattr(target, "__self__", target)
+            if isinstance(owner, torch.nn.Module):
+                named = [(n, p) for n, p in owner.named_parameters() if p.requires_grad]
+        out = target(*args, **kwargs)
+        result: dict[str, Any] = {"out": out, "grads": [None] * len(inputs), "params": {}}
+        if not isinstance(out, torch.Tensor) or not out.requires_grad:
+            return result
+        if message.get("cotangent_seed") is not None:
+            cot = wire.cotangent_like(tuple(out.shape), out.dtype, out.device,
+                                      int(message["cotangent_seed"]))
+        else:
+            cot = dec.decode(message.get("cotangent"))
+            if not isinstance(cot, torch.Tensor) or tuple(cot.shape) != tuple(out.shape):
+                raise ValueError(f"the output has shape {tuple(out.shape)}, which does not "
+                                 "match the cotangent the check needs")
+            cot = cot.to(out.dtype).to(out.device)
+        leaves = inputs + [p for _, p in named]
+        grads = torch.autograd.grad(out, leaves, cot, allow_unused=True)
+        result["grads"] = list(grads[: len(inputs)])
+        result["params"] = {n: g for (n, _), g in zip(named, grads[len(inputs):])}
+        return result
+
+
+def _snapshot(dec: wire.Decoder) -> list[Any]:
+    """Copies of the tensors a call received, to report in-place changes back."""
+    import torch
+
+    kept = []
+    budget = 256 * 1024 * 1024
+    for ident, tensor in dec._tensors.items():
+        size = tensor.numel() * tensor.element_size()
+        if size > budget:
+            continue
+        budget -= size
+        with torch.no_grad():
+            kept.append((ident, tensor, tensor._version, tensor.detach().clone()))
+    return kept
+
+
+def _changed(kept: list[Any]) -> list[Any]:
+    import torch
+
+    changed = []
+    for ident, tensor, version, copy in kept:
+        with torch.no_grad():
+            same = (tensor._version == version and tensor.shape == copy.shape
+                    and tensor.dtype == copy.dtype and _bits_equal(tensor, copy))
+        if not same:
+            changed.append((ident, tensor))
+    return changed
+
+
+def _bits_equal(a: Any, b: Any) -> bool:
+    import torch
+
+    if a.numel() == 0:
+        return True
+    a = a.detach().contiguous().reshape(-1)
+    b = b.detach().contiguous().reshape(-1)
+    if a.dtype == torch.bool:
+        return bool(torch.equal(a, b))
+    return bool(torch.equal(a.view(torch.uint8), b.view(torch.uint8)))
+
+
+def _forbid() -> Any:
+    from grader import forbid
+
+    return forbid
+
+
+# ---------------------------------------------------------------- zygote and monitor
+
+
+def _limits(config: dict[str, Any]) -> None:
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    file_limit = int(config.get("file_bytes", 64 * 1024 * 1024))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (file_limit, file_limit))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    procs = int(config.get("processes", 64))
+    try:
+        resource.setrlimit(resource.RLIMIT_NPROC, (procs, procs))
+    except (ValueError, OSError):
+        pass
+    memory = config.get("memory_mb")
+    if memory and not config.get("cuda"):
+        limit = _vm_size() + int(memory) * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _vm_size(pid: str = "self") -> int:
+    return _status_field(pid, "VmSize:")
+
+
+def _status_field(pid: str, field: str) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith(field):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _enter_namespaces() -> None:
+    """New user, pid and IPC namespaces (the next child is pid 1 of the new pid ns).
+
+    The mount namespace stays the sandbox's: bubblewrap's read-only mounts are locked for
+    a less privileged user namespace, and no new mount namespace means no mounting at all.
+    """
+    global _libc
+    if _libc is None:
+        _libc = ctypes.CDLL(None, use_errno=True)
+    uid, gid = os.getuid(), os.getgid()
+    if _libc.unshare(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC) != 0:
+        raise OSError(ctypes.get_errno(), "unshare failed")
+    for path, text in (("/proc/self/setgroups", "deny"), ("/proc/self/uid_map", f"{uid} {uid} 1"),
+                       ("/proc/self/gid_map", f"{gid} {gid} 1")):
+        try:
+            with open(path, "w", encoding="ascii") as handle:
+                handle.write(text)
+        except OSError:
+            pass
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and every process below it."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry))
+        except (OSError, IndexError, ValueError):
+            continue
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, ()))
+    return found
+
+
+def _monitor(config: dict[str, Any], conn_fd: int, out_fd: int, status_fd: int) -> None:
+    """Runs in the forked monitor: starts the submission process and watches its tree."""
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    isolate = bool(config.get("namespaces"))
+    if isolate:
+        _enter_namespaces()
+    workdir = config["workdir"]
+    pid = os.fork()
+    if pid == 0:
+        try:
+            _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+            _prctl(PR_SET_NO_NEW_PRIVS, 1)
+            if not isolate:
+                os.setsid()
+            os.close(status_fd)
+            devnull = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(devnull, 0)
+            os.dup2(out_fd, 1)
+            os.dup2(out_fd, 2)
+            os.dup2(conn_fd, 3)
+            os.closerange(4, 1 << 16) if conn_fd != 3 else None
+            os.chdir(workdir)
+            os.environ["HOME"] = workdir
+            os.environ["TMPDIR"] = workdir
+            sys.stdout = open(1, "w", buffering=1, encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
+            sys.stderr = open(2, "w", buffering=1, encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
+            sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115
+            _limits(config)
+            Server(socket.socket(fileno=3)).serve()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        except BaseException:  # noqa: BLE001
+            traceback.print_exc()
+            code = 70
+        os._exit(code)
+    os.close(conn_fd)
+    os.close(out_fd)
+    os.write(status_fd, (json.dumps({"pid": pid}) + "\n").encode())
+    memory = int(config.get("memory_mb") or 0) * 1024 * 1024
+    base = _status_field(str(pid), "VmRSS:")
+    procs = int(config.get("processes", 64))
+    reason = None
+    status = 0
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        tree = _tree(pid)
+        if len(tree) > procs:
+            reason = "processes"
+        elif memory and sum(_status_field(str(p), "VmRSS:") for p in tree) > base + memory:
+            reason = "memory"
+        if reason:
+            for p in tree:
+                try:
+                    os.kill(p, signal.SIGKILL)
+                except OSError:
+                    pass
+            _, status = os.waitpid(pid, 0)
+            break
+        time.sleep(0.02)
+    if not isolate:
+        for p in _tree(pid)[1:]:
+            try:
+                os.kill(p, signal.SIGKILL)
+            except OSError:
+                pass
+    report: dict[str, Any] = {"reason": reason}
+    if os.WIFSIGNALED(status):
+        report["signal"] = os.WTERMSIG(status)
+    else:
+        report["code"] = os.WEXITSTATUS(status)
+    os.write(status_fd, (json.dumps(report) + "\n").encode())
+
+
+def _kill_everything_but(keep: set[int]) -> None:
+    """Kill every process this zygote can see except ``keep`` (leftovers of a submission)."""
+    for _ in range(5):
+        found = False
+        for entry in os.listdir("/proc"):
+            if entry.isdigit() and int(entry) not in keep:
+                try:
+                    with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                        ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
+                except (OSError, ValueError, IndexError):
+                    continue
+                if ppid == 0:
+                    continue
+                try:
+                    os.kill(int(entry), signal.SIGKILL)
+                    found = True
+                except OSError:
+                    pass
+        _reap()
+        if not found:
+            return
+        time.sleep(0.01)
+
+
+def _reap() -> None:
+    while True:
+        try:
+            done, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if not done:
+            return
+
+
+def zygote(ctl_fd: int, sandboxed: bool) -> None:
+    """Wait for spawn requests on ``ctl_fd`` and run one submission process at a time."""
+    _prctl(PR_SET_DUMPABLE, 0)
+    ctl = socket.socket(fileno=ctl_fd)
+    import numpy  # noqa: F401 - imported once here, inherited by every submission
+    import torch  # noqa: F401
+
+    import grader.forbid  # noqa: F401
+    if os.environ.get("LEARN_PREIMPORT_OPTIM"):
+        import torch._dynamo  # noqa: F401
+        import torch.optim  # noqa: F401
+    wire.send_frame(ctl, {"ready": True, "pid": os.getpid(), "sandboxed": sandboxed})
+    if not sandboxed:
+        try:
+            _libc_call = ctypes.CDLL(None, use_errno=True)
+            _libc_call.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER: adopt escaped orphans
+        except (OSError, AttributeError):
+            pass
+    root = os.environ.get("LEARN_SANDBOX_TMP", "/tmp")
+    count = 0
+    while True:
+        try:
+            message, _, fds = wire.recv_frame(ctl, want_fds=True)
+        except wire.WireError:
+            return
+        if not isinstance(message, dict) or message.get("op") != "spawn" or len(fds) != 2:
+            for fd in fds:
+                wire.close_quietly(fd)
+            if isinstance(message, dict) and message.get("op") == "exit":
+                return
+            continue
+        count += 1
+        config = dict(message.get("config") or {})
+        workdir = os.path.join(root, f"submission-{os.getpid()}-{count}")
+        os.makedirs(workdir, mode=0o700, exist_ok=True)
+        config["workdir"] = workdir
+        config["namespaces"] = sandboxed
+        status_r, status_w = os.pipe()
+        monitor = os.fork()
+        if monitor == 0:
+            try:
+                ctl.close()
+                os.close(status_r)
+                _monitor(config, fds[0], fds[1], status_w)
+            except BaseException:  # noqa: BLE001
+                traceback.print_exc()
+            os._exit(0)
+        for fd in fds:
+            os.close(fd)
+        os.close(status_w)
+        _supervise(ctl, monitor, status_r)
+        if sandboxed:
+            _kill_everything_but({os.getpid(), 1, os.getppid()})
+        else:
+            for pid in _tree(os.getpid())[1:]:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            _reap()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _supervise(ctl: socket.socket, monitor: int, status_r: int) -> None:
+    lines = b""
+    child = None
+    wire.send_frame(ctl, {"spawned": True})
+    while True:
+        ready, _, _ = select.select([ctl, status_r], [], [], 0.05)
+        if status_r in ready:
+            chunk = os.read(status_r, 4096)
+            lines += chunk
+            for line in lines.split(b"\n")[:-1]:
+                data = json.loads(line)
+                if "pid" in data:
+                    child = int(data["pid"])
+            if not chunk:
+                break
+        if ctl in ready:
+            try:
+                message, _, _ = wire.recv_frame(ctl, time.monotonic() + 5)
+            except wire.WireError:
+                message = {"op": "kill"}
+            if isinstance(message, dict) and message.get("op") == "kill":
+                for pid in (child, monitor):
+                    if pid:
+                        try:
+                            os.kill(pid, signal.SIGKILL)
+                        except OSError:
+                            pass
+        done, _ = os.waitpid(monitor, os.WNOHANG)
+        if done:
+            ready, _, _ = select.select([status_r], [], [], 0.2)
+            if ready:
+                lines += os.read(status_r, 4096)
+            break
+    os.close(status_r)
+    report: dict[str, Any] = {"signal": signal.SIGKILL}
+    for line in lines.split(b"\n"):
+        if line.strip():
+            try:
+                data = json.loads(line)
+            except ValueError:
+                continue
+            if "pid" not in data:
+                report = data
+    wire.send_frame(ctl, {"exited": report})
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    zygote(int(argv[0]), sandboxed=len(argv) > 1 and argv[1] == "isolated")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
