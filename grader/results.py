@@ -175,7 +175,7 @@ def compose(
                                      "filled in yet")
     if any(o == ERROR for o in outcomes):
         first = next(c for c in checks if c.outcome == ERROR)
-        return result(ERROR, first.message)
+        return result(ERROR, f"{first.message} (during check {first.name!r})")
     failed = sum(o == FAILED for o in outcomes)
     missing = sum(o == NOT_ATTEMPTED for o in outcomes)
     parts = []

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import os
+import select
 import shutil
 import socket
 import subprocess
@@ -378,6 +379,7 @@ class Process:
         """Stop the process tree (if still running) and return how it ended."""
         if self.ended is not None:
             return self.ended
+        alive = self._alive_hint()
         try:
             self.conn.close()
         except OSError:
@@ -386,7 +388,11 @@ class Process:
         ctl = self.zygote.ctl
         if ctl is not None and self.zygote.alive():
             try:
-                wire.send_frame(ctl, {"op": "kill"})
+                # A process that ended by itself has its report on the way: take it before
+                # asking for a kill, so "exit code 0" is not reported as "killed".
+                ready, _, _ = select.select([ctl], [], [], 0.0 if alive else 2.0)
+                if not ready:
+                    wire.send_frame(ctl, {"op": "kill"})
                 deadline = time.monotonic() + 10
                 while True:
                     message, _, _ = wire.recv_frame(ctl, deadline)
@@ -400,6 +406,16 @@ class Process:
             self.zygote.restart()
         self.ended = report
         return report
+
+    def _alive_hint(self) -> bool:
+        """True unless the request socket says the process has gone (EOF)."""
+        try:
+            ready, _, _ = select.select([self.conn], [], [], 0)
+            if ready:
+                return bool(self.conn.recv(1, socket.MSG_PEEK))
+        except OSError:
+            return False
+        return True
 
     def describe_end(self, killed_by_us: bool = False) -> str:
         report = self.kill()

@@ -430,6 +430,46 @@ def _tree(root: int) -> list[int]:
     return found
 
 
+def _init(status_fd: int) -> None:
+    """Be pid 1 of the submission's pid namespace: fork the server (which returns from this
+    call), reap orphans, and report how the server ended. Pid 1 ignores signals it has no
+    handler for, so the learner's code must not run as pid 1 (``os.kill(os.getpid(), ...)``
+    would do nothing); when pid 1 exits, the kernel kills every process left in the
+    namespace."""
+    server = os.fork()
+    if server == 0:
+        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        return
+    for fd in range(3, 1 << 10):
+        if fd != status_fd:
+            wire.close_quietly(fd) if _is_open(fd) else None
+    report: dict[str, Any] = {"signal": signal.SIGKILL}
+    while True:
+        try:
+            pid, status = os.waitpid(-1, 0)
+        except ChildProcessError:
+            break
+        except InterruptedError:
+            continue
+        if pid == server:
+            report = ({"signal": os.WTERMSIG(status)} if os.WIFSIGNALED(status)
+                      else {"code": os.WEXITSTATUS(status)})
+            break
+    try:
+        os.write(status_fd, (json.dumps({"inner": report}) + "\n").encode())
+    except OSError:
+        pass
+    os._exit(0)
+
+
+def _is_open(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+    except OSError:
+        return False
+    return True
+
+
 def _monitor(config: dict[str, Any], conn_fd: int, out_fd: int, status_fd: int) -> None:
     """Runs in the forked monitor: starts the submission process and watches its tree."""
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -442,7 +482,9 @@ def _monitor(config: dict[str, Any], conn_fd: int, out_fd: int, status_fd: int) 
         try:
             _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
             _prctl(PR_SET_NO_NEW_PRIVS, 1)
-            if not isolate:
+            if isolate:
+                _init(status_fd)  # returns in the server process, pid 2 of the namespace
+            else:
                 os.setsid()
             os.close(status_fd)
             devnull = os.open(os.devnull, os.O_RDONLY)
@@ -450,7 +492,7 @@ def _monitor(config: dict[str, Any], conn_fd: int, out_fd: int, status_fd: int) 
             os.dup2(out_fd, 1)
             os.dup2(out_fd, 2)
             os.dup2(conn_fd, 3)
-            os.closerange(4, 1 << 16) if conn_fd != 3 else None
+            os.closerange(4, 1 << 16)
             os.chdir(workdir)
             os.environ["HOME"] = workdir
             os.environ["TMPDIR"] = workdir
@@ -638,14 +680,21 @@ def _supervise(ctl: socket.socket, monitor: int, status_r: int) -> None:
             break
     os.close(status_r)
     report: dict[str, Any] = {"signal": signal.SIGKILL}
+    inner = None
     for line in lines.split(b"\n"):
         if line.strip():
             try:
                 data = json.loads(line)
             except ValueError:
                 continue
-            if "pid" not in data:
+            if not isinstance(data, dict) or "pid" in data:
+                continue
+            if "inner" in data:
+                inner = data["inner"]  # how the server (pid 2 of the namespace) ended
+            else:
                 report = data
+    if isinstance(inner, dict) and not report.get("reason"):
+        report = {"reason": None, **inner}
     wire.send_frame(ctl, {"exited": report})
 
 
