@@ -24,22 +24,26 @@ pytestmark = pytest.mark.slow
 FIX = ROOT / "tests" / "fixtures"
 REF = ROOT / "solutions" / "mlp" / "dropout.py"
 
-CLASS = {  # student -> (file for mlp/dropout or None, expected outcome)
-    "ada": (REF, "passed"),
-    "ben": (ROOT / "tests/variants/mlp/dropout/wrong_no_rescale.py", "failed"),
-    "cy": (None, "not_submitted"),
-    "dee": (FIX / "submissions/hangs.py", "error"),
-    "eve": (FIX / "hostile/patches_torch_comparisons.py", "error"),
-    "fay": (FIX / "hostile/prints_fake_results.py", "failed"),
-    "gus": (FIX / "submissions/os_exit_in_function.py", "error"),
-    "hal": (FIX / "hostile/calls_reference_via_gc.py", "error"),
-    "ivy": (FIX / "submissions/segfault.py", "error"),
-    "jo": (FIX / "hostile/writes_progress_store.py", "error"),
+# student -> (file for mlp/dropout or None, expected outcome, the most it may score).
+# The hostile ones earn exactly what their honest behaviour earns: patching torch, printing
+# fake results or writing the progress store cannot reach the checker, and a dropout without
+# the 1/(1-p) rescale earns 14 of 22, as ben's does.
+CLASS = {
+    "ada": (REF, "passed", 22),
+    "ben": (ROOT / "tests/variants/mlp/dropout/wrong_no_rescale.py", "failed", 14),
+    "cy": (None, "not_submitted", 0),
+    "dee": (FIX / "submissions/hangs.py", "error", 21),
+    "eve": (FIX / "hostile/patches_torch_comparisons.py", "failed", 14),
+    "fay": (FIX / "hostile/prints_fake_results.py", "failed", 14),
+    "gus": (FIX / "submissions/os_exit_in_function.py", "error", 21),
+    "hal": (FIX / "hostile/calls_reference_via_gc.py", None, 2),  # failed, or too slow
+    "ivy": (FIX / "submissions/segfault.py", "error", 21),
+    "jo": (FIX / "hostile/writes_progress_store.py", "failed", 14),
 }
 
 
 def _make_class(root: Path) -> Path:
-    for student, (source, _) in CLASS.items():
+    for student, (source, _, _) in CLASS.items():
         folder = root / student / "mlp"
         folder.mkdir(parents=True)
         if source is not None:
@@ -65,18 +69,18 @@ def test_class_with_hostile_submissions(tmp_path: Path, learn_home: Path) -> Non
     code, text = _invoke("grade", str(subs), "--exercise", "mlp/dropout", "--out", str(out),
                          "--jobs", "2", "--timeout", "6", "--seed", "3")
     assert code == 0, text
-    assert "1 timeout" in text and "1 not submitted" in text
+    assert "1 not submitted" in text and " 0 timeout" not in text
     rows = {r["student"]: r for r in _csv(out / "grades.csv")}
     assert set(rows) == set(CLASS)
-    for student, (_, outcome) in CLASS.items():
-        assert rows[student]["outcome"] == outcome, (student, rows[student])
+    for student, (_, outcome, most) in CLASS.items():
+        assert rows[student]["outcome"] in ((outcome,) if outcome else ("failed", "error")), \
+            (student, rows[student])
+        assert int(rows[student]["score"]) <= most, (student, rows[student])
     assert rows["ada"]["score"] == rows["ada"]["max_score"] == "22"
-    assert all(int(rows[s]["score"]) < 22 for s in CLASS if s != "ada")
-    assert rows["eve"]["score"] == "0" and rows["hal"]["score"] == "0"
     assert (learn_home / "progress.sqlite3").read_bytes() == b"keep me"
     full = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert {r["student"] for r in full} == set(CLASS)
-    assert any("tampering detected" in r["message"] for r in full if r["student"] == "eve")
+    assert all(r["isolation"].startswith("namespaces") for r in full if r["outcome"] != "not_submitted")
     suites = ET.parse(out / "junit.xml").getroot()
     assert suites.tag == "testsuites" and len(suites.findall("testsuite")) == len(CLASS)
     ada = next(s for s in suites if s.get("name") == "ada/mlp/dropout")
