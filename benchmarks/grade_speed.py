@@ -9,8 +9,10 @@ instructor extra):
 It builds a class of STUDENTS submissions (half the reference, half a typical wrong
 implementation) and reports the wall time of:
 
-* ``learn grade`` (isolated: one forked process per submission, timeouts, tamper guards);
-* the same checks for every submission in one plain pytest process, without isolation;
+* ``learn grade`` (the checker, and every submission in its own sandboxed process forked
+  from a warm zygote);
+* the same checks for every submission in one plain pytest process, without isolation (the
+  learner's code loaded in that process: :mod:`grader.sandbox.local`);
 * with --nbgrader, ``nbgrader autograde`` of the equivalent exported notebooks;
 * with --throughput N, ``learn grade`` of N submissions (submissions per second).
 """
@@ -41,17 +43,17 @@ import sys, json, types, os, time
 start = time.perf_counter()
 import torch, pytest
 from grader import plugin
-from grader.worker import PYTEST_LEAN
-checks, ref_path, files = sys.argv[1], sys.argv[2], sys.argv[3:]
-def load(name, path):
-    m = types.ModuleType(name); m.__file__ = path
-    exec(compile(open(path).read(), path, "exec"), m.__dict__); return m
-ref = load("reference", ref_path)
+from grader.sandbox.host import Remote
+from grader.sandbox.local import local_session
+from grader.worker import PYTEST_LEAN, _reference
+checks, ref_path, names, files = sys.argv[1], sys.argv[2], sys.argv[3].split(","), sys.argv[4:]
+ref = _reference(ref_path)
 results = []
 for path in files:
     events = []
-    plugin.CONTEXT.update(sub=load("submission", path), ref=ref, device="cpu", seed=1,
-                          filename=path, emit=events.append)
+    session = local_session(open(path).read(), path, names, torch.device("cpu"))
+    plugin.CONTEXT.update(sub=Remote(session), ref=ref, device="cpu", seed=1, session=session,
+                          emit=events.append)
     pytest.main([checks, "-p", "grader.plugin", "--rootdir", os.path.dirname(checks), "-s", *PYTEST_LEAN])
     results.append(sum(e.get("points", 0) for e in events if e.get("type") == "check"))
 print(json.dumps({"seconds": time.perf_counter() - start, "scores": results}))
@@ -121,8 +123,10 @@ def main() -> None:
         print(f"{args.students} submissions of {args.exercise} (half correct), {os.cpu_count()} cpu(s)")
         paths = paths_for(args.exercise)
         start = time.perf_counter()
+        names = ",".join(load_catalog().get(args.exercise).names)
         proc = subprocess.run([sys.executable, "-c", PLAIN, str(paths.checks), str(paths.solution),
-                               *map(str, files)], capture_output=True, text=True, env=env, check=True)
+                               names, *map(str, files)], capture_output=True, text=True, env=env,
+                              check=True)
         plain = time.perf_counter() - start
         print(f"plain pytest, one process, no isolation   {plain:7.2f} s")
         isolated = learn_grade(folder, args.exercise, args.jobs, env)
@@ -138,7 +142,8 @@ def main() -> None:
             seconds = learn_grade(big, args.exercise, args.jobs, env)
             print(f"learn grade, {args.throughput} submissions            {seconds:7.2f} s  "
                   f"({args.throughput / seconds:.1f} submissions/s)")
-        _ = proc
+        scores = json.loads(proc.stdout.strip().splitlines()[-1])["scores"]
+        print(f"(plain pytest scores: {scores})")
 
 
 if __name__ == "__main__":

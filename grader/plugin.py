@@ -109,8 +109,10 @@ def _seed_global_rngs(request: pytest.FixtureRequest) -> None:
     import numpy
     import torch
 
+    from grader.sandbox.server import _seed_torch
+
     value = _check_seed(request.node)
-    torch.manual_seed(value)
+    _seed_torch(value, torch.device(CONTEXT.get("device", "cpu")))
     random.seed(value)
     numpy.random.seed(value)
     session = CONTEXT.get("session")

@@ -50,6 +50,7 @@ PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_SET_NO_NEW_PRIVS = 38
 FIXTURE_PACKAGES = ("grader.sandbox.fixtures.", "grader.pretrained")
+"""Modules whose functions ``make`` may call: a package prefix (ending in ``.``) or a module."""
 MESSAGE_LIMIT = 2000
 
 _libc: Any = None
@@ -80,6 +81,7 @@ class Server:
         self.next_id = 1
         self.forbidden: list[str] = []
         self.device: Any = None
+        self.dispatch_tripwires: DispatchTripwires | None = None
 
     # -- handles
     def register(self, obj: Any) -> dict[str, Any]:
@@ -172,7 +174,7 @@ class Server:
             import numpy
             import torch
 
-            torch.manual_seed(value)
+            _seed_torch(value, self.device)
             random.seed(value)
             numpy.random.seed(value)
             return None, []
@@ -220,6 +222,9 @@ class Server:
         self.device = torch.device(device)
         forbidden = tuple(str(n) for n in message.get("forbidden", ()))
         if forbidden:
+            # The dispatcher's tripwires first: forbid's own replace some torch.ops names.
+            self.dispatch_tripwires = DispatchTripwires(forbidden)
+            self.dispatch_tripwires.arm()
             _forbid().install_tripwires(forbidden)
         source = str(message["source"])
         module = types.ModuleType("submission")
@@ -258,17 +263,24 @@ class Server:
     def make(self, message: dict[str, Any], dec: wire.Decoder) -> Any:
         factory = str(message.get("factory", ""))
         module_name, _, attr = factory.partition(":")
-        if not module_name.startswith(FIXTURE_PACKAGES) or not attr:
+        public = any(module_name.startswith(p) if p.endswith(".") else
+                     module_name == p or module_name.startswith(p + ".") for p in FIXTURE_PACKAGES)
+        if not public or not attr or attr.startswith("_"):
             raise wire.WireError(f"{factory!r} is not a public fixture")
         args = dec.decode(message.get("args", {"$tuple": []}))
         kwargs = dec.decode(message.get("kwargs", {"$dict": []}))
         function = getattr(importlib.import_module(module_name), attr)
         forbid = _forbid()
         forbid.suspended += 1
+        tripwires = self.dispatch_tripwires
+        if tripwires is not None:
+            tripwires.disarm()
         try:
             return function(*args, **kwargs)
         finally:
             forbid.suspended -= 1
+            if tripwires is not None:
+                tripwires.arm()
 
     def vjp(self, target: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
             message: dict[str, Any], dec: wire.Decoder) -> Any:
@@ -302,10 +314,90 @@ class Server:
                                  "match the cotangent the check needs")
             cot = cot.to(out.dtype).to(out.device)
         leaves = inputs + [p for _, p in named]
-        grads = torch.autograd.grad(out, leaves, cot, allow_unused=True)
+        # A scalar backward (the same vector-Jacobian product) spares torch importing sympy.
+        grads = torch.autograd.grad((out * cot).sum(), leaves, allow_unused=True)
         result["grads"] = list(grads[: len(inputs)])
         result["params"] = {n: g for (n, _), g in zip(named, grads[len(inputs):])}
         return result
+
+
+class DispatchTripwires:
+    """Forbidden torch operators refused in torch's dispatcher, not only by Python name.
+
+    :func:`grader.forbid.install_tripwires` replaces Python attributes and watches torch
+    calls with a ``TorchFunctionMode``; both are per name or per thread, so a call from
+    another thread, under ``torch._C.DisableTorchFunction``, through ``torch.ops.aten.X.default``,
+    TorchScript or a C++ extension would slip past them. Every one of those reaches the
+    aten operator in the dispatcher, which is process-wide: a kernel registered here for each
+    forbidden operator (at every dispatch key it has a kernel for) records the call in
+    ``grader.forbid.used`` and refuses it. :meth:`disarm` restores torch's own kernels while
+    a public fixture is being built.
+    """
+
+    KEYS = ("CompositeImplicitAutograd", "CompositeExplicitAutograd",
+            "CompositeExplicitAutogradNonFunctional", "CPU", "CUDA", "Meta", "QuantizedCPU",
+            "QuantizedCUDA", "MkldnnCPU", "SparseCPU", "SparseCUDA", "NestedTensorCPU",
+            "NestedTensorCUDA")
+
+    def __init__(self, forbidden: tuple[str, ...]) -> None:
+        import torch
+
+        self.library: Any = None
+        self.targets: list[tuple[str, str, str]] = []  # (operator, dispatch key, reported name)
+        names: dict[str, str] = {}
+        for dotted in forbidden:
+            tail = dotted.rsplit(".", 1)[-1]
+            if dotted.startswith("torch.") and not tail[:1].isupper():
+                if dotted.startswith("torch.ops.aten.") or tail not in names:
+                    names[tail] = dotted
+        for tail, dotted in names.items():
+            try:
+                packet = getattr(torch.ops.aten, tail)
+            except (AttributeError, RuntimeError):
+                continue
+            if not isinstance(packet, torch._ops.OpOverloadPacket):
+                continue
+            for overload in packet.overloads():
+                qualified = getattr(packet, overload).name()  # aten::name or aten::name.overload
+                for key in self.KEYS:
+                    if torch._C._dispatch_has_kernel_for_dispatch_key(qualified, key):
+                        self.targets.append((qualified.split("::", 1)[1], key, dotted))
+
+    def arm(self) -> None:
+        import warnings
+
+        import torch
+
+        if self.library is not None or not self.targets:
+            return
+        forbid = _forbid()
+        library = torch.library.Library("aten", "IMPL")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "overriding a previously registered kernel"
+            for operator, key, dotted in self.targets:
+                def refuse(*args: Any, _dotted: str = dotted, **kwargs: Any) -> Any:
+                    forbid._trip(_dotted)
+
+                try:
+                    library.impl(operator, refuse, key)
+                except (RuntimeError, ValueError, TypeError):
+                    continue
+        self.library = library
+
+    def disarm(self) -> None:
+        if self.library is not None:
+            self.library._destroy()
+            self.library = None
+
+
+def _seed_torch(value: int, device: Any) -> None:
+    """Seed torch's generator for ``device``; ``torch.manual_seed`` would also queue lazy
+    seeding calls (each formatting a stack trace) for every accelerator backend."""
+    import torch
+
+    torch.random.default_generator.manual_seed(value)
+    if device is not None and getattr(device, "type", "cpu") == "cuda":
+        torch.cuda.manual_seed_all(value)
 
 
 def _snapshot(dec: wire.Decoder) -> list[Any]:
@@ -368,10 +460,113 @@ def _limits(config: dict[str, Any]) -> None:
         resource.setrlimit(resource.RLIMIT_NPROC, (procs, procs))
     except (ValueError, OSError):
         pass
+    # Open files (each socket buffer is kernel memory no RSS shows).
+    files = int(config.get("files", 1024))
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        limit = files if hard == resource.RLIM_INFINITY else min(files, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+    except (ValueError, OSError):
+        pass
     memory = config.get("memory_mb")
     if memory and not config.get("cuda"):
         limit = _vm_size() + int(memory) * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+# System calls the learner's process never needs, refused by a seccomp filter: new
+# namespaces and mounts (a private tmpfs would be memory outside every limit), memory that no
+# process's RSS shows (memfd, SysV shared memory), and kernel interfaces with a large attack
+# surface. clone3 answers ENOSYS, so the C library falls back to clone, whose flags are
+# checked.
+_SECCOMP_DENY = ("unshare", "setns", "mount", "umount2", "pivot_root", "chroot", "open_tree",
+                 "move_mount", "fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr",
+                 "memfd_create", "memfd_secret", "shmget", "io_uring_setup", "io_uring_enter",
+                 "io_uring_register", "bpf", "userfaultfd", "perf_event_open", "keyctl",
+                 "add_key", "request_key")
+_SYSCALLS = {
+    0xC000003E: {  # x86_64
+        "unshare": 272, "setns": 308, "mount": 165, "umount2": 166, "pivot_root": 155,
+        "chroot": 161, "open_tree": 428, "move_mount": 429, "fsopen": 430, "fsconfig": 431,
+        "fsmount": 432, "fspick": 433, "mount_setattr": 442, "memfd_create": 319,
+        "memfd_secret": 447, "shmget": 29, "io_uring_setup": 425, "io_uring_enter": 426,
+        "io_uring_register": 427, "bpf": 321, "userfaultfd": 323, "perf_event_open": 298,
+        "keyctl": 250, "add_key": 248, "request_key": 249, "clone": 56, "clone3": 435},
+    0xC00000B7: {  # aarch64
+        "unshare": 97, "setns": 268, "mount": 40, "umount2": 39, "pivot_root": 41,
+        "chroot": 51, "open_tree": 428, "move_mount": 429, "fsopen": 430, "fsconfig": 431,
+        "fsmount": 432, "fspick": 433, "mount_setattr": 442, "memfd_create": 279,
+        "memfd_secret": 447, "shmget": 194, "io_uring_setup": 425, "io_uring_enter": 426,
+        "io_uring_register": 427, "bpf": 280, "userfaultfd": 282, "perf_event_open": 241,
+        "keyctl": 219, "add_key": 217, "request_key": 218, "clone": 220, "clone3": 435},
+}
+_CLONE_NAMESPACES = 0x7E020000  # CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET
+
+
+def _seccomp_program(arch: int) -> list[tuple[int, int, int, int]]:
+    """A classic BPF program (code, jt, jf, k) for the seccomp filter of ``arch``."""
+    numbers = _SYSCALLS[arch]
+    ld, jeq, jge, jset, ret = 0x20, 0x15, 0x35, 0x45, 0x06
+    allow, eperm, enosys = 0x7FFF0000, 0x00050000 | 1, 0x00050000 | 38
+    prog = [(ld, 0, 0, 4), (jeq, 1, 0, arch), (ret, 0, 0, enosys), (ld, 0, 0, 0)]
+    if arch == 0xC000003E:
+        prog += [(jge, 0, 1, 0x40000000), (ret, 0, 0, enosys)]  # the x32 ABI
+    for name in _SECCOMP_DENY:
+        prog += [(jeq, 0, 1, numbers[name]), (ret, 0, 0, eperm)]
+    prog += [(jeq, 0, 1, numbers["clone3"]), (ret, 0, 0, enosys)]
+    prog += [(jeq, 0, 3, numbers["clone"]), (ld, 0, 0, 16), (jset, 0, 1, _CLONE_NAMESPACES),
+             (ret, 0, 0, eperm), (ret, 0, 0, allow)]
+    return prog
+
+
+def _audit_arch() -> int | None:
+    import platform
+
+    return {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}.get(platform.machine())
+
+
+def _confine() -> list[str]:
+    """Last steps before learner code runs: no capabilities, a seccomp filter. What failed."""
+    global _libc
+    problems = []
+    if _libc is None:
+        _libc = ctypes.CDLL(None, use_errno=True)
+    # Capabilities: those of the submission's user namespace are of no use to it (and CAP_SYS_ADMIN
+    # there would allow mounts). Empty the bounding set, then every set.
+    for cap in range(64):
+        if _libc.prctl(24, cap, 0, 0, 0) != 0 and ctypes.get_errno() == 22:  # PR_CAPBSET_DROP
+            break
+
+    class _Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class _Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                    ("inheritable", ctypes.c_uint32)]
+
+    header = _Header(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
+    data = (_Data * 2)()
+    if _libc.capset(ctypes.byref(header), data) != 0:
+        problems.append("capabilities")
+    _libc.prctl(47, 4, 0, 0, 0)  # PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL
+    arch = _audit_arch()
+    if arch is None:
+        return problems + ["seccomp (unknown architecture)"]
+
+    class _Filter(ctypes.Structure):
+        _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8),
+                    ("k", ctypes.c_uint32)]
+
+    class _Program(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_uint16), ("filter", ctypes.POINTER(_Filter))]
+
+    prog = _seccomp_program(arch)
+    filters = (_Filter * len(prog))(*[_Filter(*ins) for ins in prog])
+    program = _Program(len(prog), filters)
+    _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    if _libc.prctl(22, 2, ctypes.byref(program), 0, 0) != 0:  # PR_SET_SECCOMP, MODE_FILTER
+        problems.append(f"seccomp (errno {ctypes.get_errno()})")
+    return problems
 
 
 def _vm_size(pid: str = "self") -> int:
@@ -500,6 +695,7 @@ def _monitor(config: dict[str, Any], conn_fd: int, out_fd: int, status_fd: int) 
             sys.stderr = open(2, "w", buffering=1, encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
             sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115
             _limits(config)
+            _confine()
             Server(socket.socket(fileno=3)).serve()
             code = 0
         except SystemExit as exc:
@@ -572,6 +768,36 @@ def _kill_everything_but(keep: set[int]) -> None:
         time.sleep(0.01)
 
 
+def _wipe(folder: str, keep: set[str]) -> None:
+    """Delete everything in ``folder`` (but the paths in ``keep``), whatever its modes."""
+    def retry(function: Any, path: str, _exc: Any) -> None:
+        try:
+            os.chmod(os.path.dirname(path) or "/", 0o700)
+            if os.path.isdir(path) and not os.path.islink(path):
+                os.chmod(path, 0o700)
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                os.unlink(path)
+        except OSError:
+            pass
+
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.path in keep:
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                os.chmod(entry.path, 0o700)
+                shutil.rmtree(entry.path, onerror=retry)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+
+
 def _reap() -> None:
     while True:
         try:
@@ -586,6 +812,10 @@ def zygote(ctl_fd: int, sandboxed: bool) -> None:
     """Wait for spawn requests on ``ctl_fd`` and run one submission process at a time."""
     _prctl(PR_SET_DUMPABLE, 0)
     ctl = socket.socket(fileno=ctl_fd)
+    # ``-m`` put the working directory first on sys.path: a file a submission leaves there
+    # (``sympy.py``) would be imported by a later one. Nothing is imported from it.
+    cwd = os.getcwd()
+    sys.path[:] = [p for p in sys.path if p not in ("", ".", cwd)]
     import numpy  # noqa: F401 - imported once here, inherited by every submission
     import torch  # noqa: F401
 
@@ -601,6 +831,9 @@ def zygote(ctl_fd: int, sandboxed: bool) -> None:
         except (OSError, AttributeError):
             pass
     root = os.environ.get("LEARN_SANDBOX_TMP", "/tmp")
+    # Under bubblewrap these are the only writable places (the rest is read-only); each
+    # submission finds them empty, so nothing one leaves can reach the next one.
+    scratch = [root, "/tmp", "/dev/shm"] if sandboxed else []
     count = 0
     while True:
         try:
@@ -615,7 +848,7 @@ def zygote(ctl_fd: int, sandboxed: bool) -> None:
             continue
         count += 1
         config = dict(message.get("config") or {})
-        workdir = os.path.join(root, f"submission-{os.getpid()}-{count}")
+        workdir = os.path.join(root, f"submission-{count}-{os.urandom(8).hex()}")
         os.makedirs(workdir, mode=0o700, exist_ok=True)
         config["workdir"] = workdir
         config["namespaces"] = sandboxed
@@ -643,6 +876,8 @@ def zygote(ctl_fd: int, sandboxed: bool) -> None:
                     pass
             _reap()
         shutil.rmtree(workdir, ignore_errors=True)
+        for folder in scratch:
+            _wipe(folder, keep={root})
 
 
 def _supervise(ctl: socket.socket, monitor: int, status_r: int) -> None:
