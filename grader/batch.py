@@ -195,11 +195,39 @@ def grade_class(submissions: Path, exercises: list[Exercise], out: Path, *, jobs
 def _run_workers(tasks: list[Task], seed: int, jobs: int, timeout: float | None, memory_mb: int, *,
                  isolation: str, on_progress: Callable[[int, int], None] | None,
                  done: int, total: int) -> int:
+    """Grade ``tasks`` in ``jobs`` checker processes; relaunch for what a dead checker left.
+
+    A checker that died on its own (not killed by us) while grading a submission leaves that
+    submission's ``.started`` marker: it gets an error result (so a rerun never loops on it)
+    and the rest of its chunk is graded by a fresh checker.
+    """
+    pending = list(tasks)
+    for _ in range(len(tasks) + 1):
+        pending = [t for t in pending if not t.result_file.is_file()]
+        if not pending:
+            break
+        died = _run_round(pending, seed, jobs, timeout, memory_mb, isolation, on_progress,
+                          done, total, len(tasks))
+        if not died:
+            break
+        for task in died:
+            _write_json(task.result_file, ExerciseResult(
+                exercise=task.exercise.id, outcome=ERROR, score=0, max_score=task.exercise.points,
+                device="-", seed=seed, message="this submission could not be graded: the grading "
+                "process stopped while grading it; it was not retried (rerun after deleting "
+                f"{task.result_file.name} to try again)").to_json())
+    return done + sum(t.result_file.is_file() for t in tasks)
+
+
+def _run_round(tasks: list[Task], seed: int, jobs: int, timeout: float | None, memory_mb: int,
+               isolation: str, on_progress: Callable[[int, int], None] | None, done: int,
+               total: int, planned: int) -> list[Task]:
+    """One round of checkers; the tasks a checker was grading when it died on its own."""
     from grader.runner import STARTUP_ALLOWANCE, Job, _job_data, worker_env
 
     env = worker_env()
-
     jobs = max(1, min(jobs, len(tasks)))
+    died: list[Task] = []
     with tempfile.TemporaryDirectory(prefix="learn-grade-") as tmp:
         procs = []
         for w in range(jobs):
@@ -208,40 +236,51 @@ def _run_workers(tasks: list[Task], seed: int, jobs: int, timeout: float | None,
             for i, task in enumerate(chunk):
                 assert task.path is not None
                 d = _job_data(Job(task.exercise, task.path, seed, "auto", timeout, memory_mb,
-                                 isolation), Path(tmp) / f"w{w}", i)
+                                  isolation), Path(tmp) / f"w{w}", i)
                 d["result"] = str(task.result_file)
                 data.append(d)
-            (Path(tmp) / f"w{w}").mkdir()
+                task.result_file.parent.mkdir(parents=True, exist_ok=True)
+                Path(str(task.result_file) + ".started").unlink(missing_ok=True)
             jobs_file = Path(tmp) / f"w{w}.json"
             jobs_file.write_text(json.dumps(data), encoding="utf-8")
-            for task in chunk:
-                task.result_file.parent.mkdir(parents=True, exist_ok=True)
-            budget = STARTUP_ALLOWANCE + sum(float(d["timeout"]) + 10 for d in data)
-            procs.append((subprocess.Popen([sys.executable, "-m", "grader.worker", str(jobs_file)],
+            budget = STARTUP_ALLOWANCE + sum(float(d["timeout"]) * 2 + 10 for d in data)
+            procs.append([subprocess.Popen([sys.executable, "-m", "grader.worker", str(jobs_file)],
                                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                            stderr=subprocess.DEVNULL, env=env, cwd=tmp,
-                                           start_new_session=True), time.monotonic() + budget, chunk))
+                                           start_new_session=True), time.monotonic() + budget,
+                          chunk, False])
         try:
             while True:
-                alive = [p for p, deadline, _ in procs if p.poll() is None]
-                finished = sum(t.result_file.is_file() for _, _, chunk in procs for t in chunk)
+                alive = [entry for entry in procs if entry[0].poll() is None]
+                finished = sum(t.result_file.is_file() for t in tasks)
                 if on_progress:
-                    on_progress(done + finished, total)
+                    on_progress(done + (planned - len(tasks)) + finished, total)
                 if not alive:
                     break
-                for p, deadline, _ in procs:
-                    if p.poll() is None and time.monotonic() > deadline:
-                        os.killpg(p.pid, 9)
-                time.sleep(0.2)
+                for entry in alive:
+                    if time.monotonic() > entry[1]:
+                        entry[3] = True
+                        _kill(entry[0])
+                time.sleep(0.1)
         finally:
-            for p, _, _ in procs:
-                if p.poll() is None:
-                    try:
-                        os.killpg(p.pid, 9)
-                    except ProcessLookupError:
-                        pass
-                    p.wait()
-        return done + sum(t.result_file.is_file() for _, _, chunk in procs for t in chunk)
+            for entry in procs:
+                if entry[0].poll() is None:
+                    _kill(entry[0])
+        for proc, _, chunk, killed in procs:
+            for task in chunk:
+                marker = Path(str(task.result_file) + ".started")
+                if marker.is_file() and not task.result_file.is_file() and not killed:
+                    died.append(task)
+                marker.unlink(missing_ok=True)
+    return died
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, 9)
+    except ProcessLookupError:
+        pass
+    proc.wait()
 
 
 def _rows(results: list[tuple[str, ExerciseResult]]) -> Iterator[list[Any]]:

@@ -275,8 +275,20 @@ def main(argv: list[str] | None = None) -> int:
                 result["isolation"] = "none"
                 result["infrastructure"] = True
             else:
-                result = grade_job(zygote, job)
+                marker = Path(job["result"] + ".started")
+                marker.write_text(str(os.getpid()), encoding="utf-8")
+                try:
+                    result = grade_job(zygote, job)
+                except Exception as exc:  # noqa: BLE001 - one job's failure never ends the batch
+                    result = error_result(
+                        job["exercise"], f"the grader itself failed on this submission "
+                        f"({type(exc).__name__}); please report this", max_score=int(
+                            job.get("max_score", 0)), seed=int(job["seed"]),
+                        submission=job["submission"]).to_json()
+                    result["isolation"] = zygote.isolation
+                    result["infrastructure"] = True
             _write(job["result"], result)
+            Path(job["result"] + ".started").unlink(missing_ok=True)
     finally:
         zygote.close()
     return 0

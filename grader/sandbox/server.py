@@ -310,8 +310,7 @@ class Server:
         else:
             cot = dec.decode(message.get("cotangent"))
             if not isinstance(cot, torch.Tensor) or tuple(cot.shape) != tuple(out.shape):
-                raise ValueError(f"the output has shape {tuple(out.shape)}, which does not "
-                                 "match the cotangent the check needs")
+                return result  # no gradients: the check reports the output's shape itself
             cot = cot.to(out.dtype).to(out.device)
         leaves = inputs + [p for _, p in named]
         # A scalar backward (the same vector-Jacobian product) spares torch importing sympy.
@@ -811,6 +810,7 @@ def _reap() -> None:
 def zygote(ctl_fd: int, sandboxed: bool) -> None:
     """Wait for spawn requests on ``ctl_fd`` and run one submission process at a time."""
     _prctl(PR_SET_DUMPABLE, 0)
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the checker gone: so is the sandbox
     ctl = socket.socket(fileno=ctl_fd)
     # ``-m`` put the working directory first on sys.path: a file a submission leaves there
     # (``sympy.py``) would be imported by a later one. Nothing is imported from it.

@@ -14,9 +14,9 @@ import math
 
 import pytest
 import torch
-from torch import nn
 
 from grader.asserts import assert_close, assert_tensor, assert_unchanged, expect_raises, fail
+from grader.sandbox.host import cotangent_like, is_instance, make, vjp
 
 _BASE_TOL = 2e-6
 _PER_POSITION_TOL = 3e-7
@@ -219,7 +219,7 @@ def _module(sub, num_hiddens, dropout, max_len=None):
     else:
         net = sub.PositionalEncoding(num_hiddens, dropout, max_len)
         label = f"PositionalEncoding({num_hiddens}, {dropout}, {max_len})"
-    if not isinstance(net, nn.Module):
+    if not is_instance(net, "torch.nn.Module"):
         fail(f"{label} must be an nn.Module.")
     return net, label
 
@@ -377,15 +377,24 @@ def test_module_gradient_reaches_input(sub, device, rng):
     net = net.to(device)
     net.eval()
     X = _X(rng, (2, T, d), device).requires_grad_(True)
-    out = _forward(net, label, X, "eval")
+    seed = _randint(rng, 0, 2**31 - 2)
+    # As in _forward, the module gets a copy of X (built in the sandbox, inside the graph), so
+    # that an in-place addition fails only test_module_does_not_modify_input. The cotangent is
+    # built for whatever shape comes back, so a wrong shape is reported by the shape check
+    # below rather than as a mismatch inside the backward pass.
+    on_a_copy = make(sub, "grader.sandbox.fixtures.attention:OnACopy", net)
+    result = vjp(on_a_copy, X, wrt=[0], cotangent_seed=seed)
+    out = result.out
+    assert_tensor(out, what=f"{label} in eval mode on X of shape {tuple(X.shape)}",
+                  shape=tuple(X.shape), dtype=X.dtype, device=X.device,
+                  why="The encoding is added to X, so the output has X's shape, dtype and device.")
     if not out.requires_grad:
         fail(f"{label}(X) is not connected to X in the autograd graph; build the output from X "
              "with differentiable tensor operations (no .data, .detach() or numpy).")
-    G = _X(rng, (2, T, d), device)
-    (out * G).sum().backward()  # a scalar backward skips torch importing sympy
-    if X.grad is None:
+    if result.grads[0] is None:
         fail(f"X.grad is None after backward through {label}.")
-    assert_close(X.grad, G, what=f"X.grad after backward through {label} in eval mode",
+    G = cotangent_like(out, seed)
+    assert_close(result.grads[0], G, what=f"X.grad after backward through {label} in eval mode",
                  why="Adding a constant table passes the upstream gradient through unchanged.",
                  rtol=1e-6, atol=1e-7)
 

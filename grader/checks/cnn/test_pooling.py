@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from grader.asserts import assert_close, assert_tensor, assert_unchanged, expect_raises, fail
+from grader.sandbox.host import CheckAuthoringError, cotangent_like, make, vjp
 
 MODES = ("max", "avg")
 
@@ -70,11 +71,19 @@ def _check_mode_on_every_rank(sub, device, rng, mode):
                      why=f"{mode} pooling takes the {'maximum' if mode == 'max' else 'mean'} of "
                          "each window, moved by the stride over the padded input, separately "
                          "for every 2-D slice of X (inputs of 2, 3 and 4 dimensions).")
-    # Permuted (channels-last) memory is a valid input too, though not contiguous.
-    X = _randn((2, 9, 8, 3), rng, device).permute(0, 3, 1, 2)
-    _compare(sub, X, 3, 2, 1, mode,
-             why=f"a permuted, non-contiguous X (channels-last memory) is a valid input; {mode} "
-                 "pooling must work on it too (reshape copies when needed, view cannot).")
+    # Permuted (channels-last) memory is a valid input too, though not contiguous. Tensors
+    # cross to the sandbox as contiguous data, so the permuted view is made there.
+    base = _randn((2, 9, 8, 3), rng, device)
+    X = base.permute(0, 3, 1, 2)
+    held = make(sub, "grader.sandbox.fixtures.pooling:Permuted", base, (0, 3, 1, 2))
+    if held.contiguous or tuple(held.shape) != tuple(X.shape):
+        raise CheckAuthoringError("the permuted input built in the sandbox is not the one "
+                                  "this check describes")
+    assert_close(held.call(sub.pool2d, 3, 2, 1, mode), _torch_pool(X, 3, 2, 1, mode),
+                 what=_call(X, 3, 2, 1, mode) + " with X a permuted (channels-last) view",
+                 why=f"a permuted, non-contiguous X (channels-last memory) is a valid input; "
+                     f"{mode} pooling must work on it too (reshape copies when needed, view "
+                     "cannot).")
 
 
 @pytest.mark.points(2)
@@ -300,20 +309,24 @@ def _gradient_case(sub, device, rng, mode, why):
         X = base.clone().requires_grad_(True)
         X_ref = base.clone().requires_grad_(True)
         what = _call(X, pool_size, stride, padding, mode)
-        out = sub.pool2d(X, pool_size, stride, padding, mode)
         expected = _torch_pool(X_ref, pool_size, stride, padding, mode)
+        seed = int(torch.randint(0, 2**31 - 1, (1,), generator=rng))
+        # The cotangent is built for whatever shape comes back, so a wrong shape is reported
+        # by the shape check below rather than as a mismatch inside the backward pass.
+        result = vjp(sub.pool2d, X, pool_size, stride, padding, mode, wrt=[0],
+                     cotangent_seed=seed)
+        out = result.out
         assert_tensor(out, what=what, shape=tuple(expected.shape))
         if not out.requires_grad:
             fail(f"{what} is not connected to X in the autograd graph (requires_grad is False): "
                  "build the output from X with differentiable tensor operations, not from Python "
                  "numbers or .detach()/.item().")
-        G = torch.randn(tuple(expected.shape), generator=rng, dtype=torch.float64).to(device)
-        (out * G).sum().backward()  # a scalar backward skips torch importing sympy
-        if X.grad is None:
+        if result.grads[0] is None:
             fail(f"X.grad is None after backward through {what}.")
-        (expected * G).sum().backward()
-        assert_close(X.grad, X_ref.grad, what=f"X.grad after backward through {what}", why=why,
-                     rtol=1e-7, atol=1e-9)
+        G = cotangent_like(expected, seed)
+        (expected * G).sum().backward()  # a scalar backward skips torch importing sympy
+        assert_close(result.grads[0], X_ref.grad, what=f"X.grad after backward through {what}",
+                     why=why, rtol=1e-7, atol=1e-9)
 
 
 @pytest.mark.points(2)
