@@ -8,28 +8,10 @@ import torch
 from torch import nn
 
 from grader.asserts import assert_tensor, expect_raises, fail
+from grader.sandbox.fixtures import xavier as fx
+from grader.sandbox.host import make, vjp
 
 NAN = float("nan")
-
-
-class _MyLinear(nn.Linear):
-    """A subclass of nn.Linear, as a learner's own layer would be."""
-
-
-class _MyConv2d(nn.Conv2d):
-    """A subclass of nn.Conv2d."""
-
-
-class _Scaled(nn.Module):
-    """A custom module with a bare parameter and a Linear child."""
-
-    def __init__(self, n):
-        super().__init__()
-        self.scale = nn.Parameter(torch.randn(n) + 2.0)
-        self.fc = nn.Linear(n, n)
-
-    def forward(self, X):
-        return self.fc(X) * self.scale
 
 
 # ---------------------------------------------------------------------------------------------
@@ -62,26 +44,41 @@ def _expected_fans(shape):
     return shape[1] * receptive, shape[0] * receptive
 
 
-def _fill(fn, name, shape, device, dtype=torch.float32, args=(), kwargs=None, call=None):
-    """Call ``fn`` on a NaN-filled tensor of ``shape``; check the in-place contract.
+_PROBE = "grader.sandbox.fixtures.xavier:FillProbe"
+
+
+def _probe(sub):
+    """A FillProbe in the sandbox: it builds the tensor, calls the learner's function on it
+    there and reports (by value) what was returned and what happened to the tensor."""
+    return make(sub, _PROBE)
+
+
+def _check_returned(report, call, what="W"):
+    if report["returned"] == "none":
+        fail(f"{call} returned None; it must return the tensor it filled (did you forget "
+             "`return tensor`?).")
+    if report["returned"] != "same":
+        fail(f"{call} returned a different object than the {what} it was given. Fill {what} "
+             "itself in place (the trailing _ in the name means in place) and return that same "
+             "tensor; nn.Module code calls it on a layer's weight and keeps no returned copy.")
+
+
+def _fill(sub, name, shape, device, dtype=torch.float32, args=(), kwargs=None, call=None,
+          probe=None, seed=None):
+    """Call the learner's ``name`` on a NaN-filled tensor of ``shape`` (built in the sandbox);
+    check the in-place contract.
 
     Returns the filled values as a flat float64 CPU tensor.
     """
-    kwargs = kwargs or {}
-    W = torch.full(shape, NAN, dtype=dtype, device=device)
-    ptr = W.data_ptr()
+    probe = probe or _probe(sub)
     call = call or f"{name}(W) with W of shape {tuple(shape)}"
-    out = fn(W, *args, **kwargs)
-    if out is None:
-        fail(f"{call} returned None; it must return the tensor it filled (did you forget "
-             "`return tensor`?).")
-    if out is not W:
-        fail(f"{call} returned a different object than the W it was given. Fill W itself in "
-             "place (the trailing _ in the name means in place) and return that same tensor; "
-             "nn.Module code calls it on a layer's weight and keeps no returned copy.")
+    report = probe.fill(getattr(sub, name), tuple(shape), dtype, torch.device(device),
+                        args=tuple(args), kwargs=dict(kwargs or {}), seed=seed)
+    _check_returned(report, call)
+    W = report["values"]
     assert_tensor(W, what=f"W after {call}", shape=tuple(shape), dtype=dtype, device=device,
                   why="filling in place keeps the tensor's shape, dtype and device.")
-    if W.data_ptr() != ptr:
+    if not report["same_memory"]:
         fail(f"after {call}, W points to new storage (its data_ptr changed): W.data was "
              "replaced instead of filled in place, so views of W and anything holding its "
              "memory no longer see the new values. Write into W's own memory.")
@@ -157,10 +154,14 @@ def _as_fans(got, what):
     return int(got[0]), int(got[1])
 
 
-def _check_fans(sub, tensor, what):
+_UNSET = object()
+
+
+def _check_fans(sub, tensor, what, got=_UNSET):
+    """``got``: the result of a call made another way (on a tensor built in the sandbox)."""
     shape = tuple(tensor.shape)
     fan_in, fan_out = _expected_fans(shape)
-    got = _as_fans(sub.fan_in_and_fan_out(tensor), what)
+    got = _as_fans(sub.fan_in_and_fan_out(tensor) if got is _UNSET else got, what)
     if got == (fan_in, fan_out):
         return
     if got == (fan_out, fan_in):
@@ -174,16 +175,6 @@ def _check_fans(sub, tensor, what):
     fail(f"{what} returned {got}, which is not (fan_in, fan_out) for shape {shape}: with the "
          "(out, in, *kernel) layout, fan_in = in × prod(kernel) and "
          "fan_out = out × prod(kernel).")
-
-
-def _xavier_modules(net):
-    return [m for m in net.modules() if isinstance(m, (nn.Linear, nn.Conv2d))]
-
-
-def _nan_weights(net):
-    with torch.no_grad():
-        for m in _xavier_modules(net):
-            m.weight.fill_(NAN)
 
 
 def _check_xavier_weight(weight, what, hint=""):
@@ -234,8 +225,11 @@ def test_fans_of_tensors_with_any_number_of_kernel_dims(sub, device, rng):
         _check_fans(sub, torch.empty(shape, device=device),
                     f"fan_in_and_fan_out(a tensor of shape {shape})")
     shape = (_randint(rng, 2, 6), _randint(rng, 7, 12), _randint(rng, 2, 4))
-    _check_fans(sub, nn.Parameter(torch.empty(shape, device=device)),
-                f"fan_in_and_fan_out(an nn.Parameter of shape {shape})")
+    # An nn.Parameter crosses to the sandbox as a plain tensor: build it there.
+    got = _probe(sub).call(sub.fan_in_and_fan_out, shape, torch.float32, torch.device(device),
+                           kind="param")
+    _check_fans(sub, torch.empty(shape), f"fan_in_and_fan_out(an nn.Parameter of shape {shape})",
+                got=got)
 
 
 def test_fans_reject_fewer_than_two_dims(sub, device):
@@ -262,7 +256,7 @@ def test_xavier_rejects_fewer_than_two_dims(sub, device):
 @pytest.mark.points(2)
 def test_uniform_has_xavier_variance(sub, device, rng):
     for shape in (_big_2d_shape(rng), _conv_shape(rng)):
-        values = _fill(sub.xavier_uniform_, "xavier_uniform_", shape, device)
+        values = _fill(sub, "xavier_uniform_", shape, device)
         fan_in, fan_out = _expected_fans(shape)
         _check_second_moment(values, 2.0 / (fan_in + fan_out), 1.8,
                              f"xavier_uniform_(W) with W of shape {shape}", _UNIFORM_WHY)
@@ -271,7 +265,7 @@ def test_uniform_has_xavier_variance(sub, device, rng):
 @pytest.mark.points(2)
 def test_uniform_stays_within_and_fills_the_bound(sub, device, rng):
     shape = _big_2d_shape(rng)
-    values = _fill(sub.xavier_uniform_, "xavier_uniform_", shape, device)
+    values = _fill(sub, "xavier_uniform_", shape, device)
     fan_in, fan_out = _expected_fans(shape)
     _check_uniform_range(values, math.sqrt(6.0 / (fan_in + fan_out)),
                          f"xavier_uniform_(W) with W of shape {shape}")
@@ -280,7 +274,7 @@ def test_uniform_stays_within_and_fills_the_bound(sub, device, rng):
 @pytest.mark.points(2)
 def test_normal_has_xavier_variance(sub, device, rng):
     for shape in (_big_2d_shape(rng), _conv_shape(rng)):
-        values = _fill(sub.xavier_normal_, "xavier_normal_", shape, device)
+        values = _fill(sub, "xavier_normal_", shape, device)
         fan_in, fan_out = _expected_fans(shape)
         _check_second_moment(values, 2.0 / (fan_in + fan_out), 3.0,
                              f"xavier_normal_(W) with W of shape {shape}", _NORMAL_WHY)
@@ -290,7 +284,7 @@ def test_normal_has_xavier_variance(sub, device, rng):
 def test_normal_has_a_gaussian_shape(sub, device, rng):
     shape = (_randint(rng, 900, 1100), _randint(rng, 1000, 1200))
     call = f"xavier_normal_(W) with W of shape {shape}"
-    values = _fill(sub.xavier_normal_, "xavier_normal_", shape, device)
+    values = _fill(sub, "xavier_normal_", shape, device)
     n = values.numel()
     # Standardize by the sample's own scale: this check is about the shape, not the variance.
     sigma = float((values * values).mean().sqrt())
@@ -321,14 +315,14 @@ def test_gain_scales_the_distribution(sub, device, rng):
         fan_in, fan_out = _expected_fans(shape)
         base = 2.0 / (fan_in + fan_out)
         call = f"xavier_uniform_(W, gain={gain:.4g}) with W of shape {shape}"
-        values = _fill(sub.xavier_uniform_, "xavier_uniform_", shape, device,
+        values = _fill(sub, "xavier_uniform_", shape, device,
                        kwargs={"gain": gain}, call=call)
         why = ("gain multiplies the bound a (so the variance grows by gain^2): "
                "a = gain * sqrt(6 / (fan_in + fan_out)).")
         _check_second_moment(values, gain * gain * base, 1.8, call, why)
         _check_uniform_range(values, gain * math.sqrt(3 * base), call)
         call = f"xavier_normal_(W, {gain:.4g}) with W of shape {shape}"
-        values = _fill(sub.xavier_normal_, "xavier_normal_", shape, device, args=(gain,),
+        values = _fill(sub, "xavier_normal_", shape, device, args=(gain,),
                        call=call)
         _check_second_moment(values, gain * gain * base, 3.0, call,
                              "gain multiplies the standard deviation: "
@@ -340,30 +334,33 @@ def test_gain_scales_the_distribution(sub, device, rng):
 
 @pytest.mark.points(2)
 def test_fills_in_place_and_returns_the_same_tensor(sub, device, rng):
+    probe = _probe(sub)
     for name in ("xavier_uniform_", "xavier_normal_"):
         for shape in ((_randint(rng, 20, 40), _randint(rng, 50, 80)),
                       (_randint(rng, 4, 8), _randint(rng, 2, 5), 3, 3)):
-            _fill(getattr(sub, name), name, shape, device)
+            _fill(sub, name, shape, device, probe=probe)
 
 
 def test_fills_a_non_contiguous_view_in_place(sub, device, rng):
+    probe = _probe(sub)
     for name in ("xavier_uniform_", "xavier_normal_"):
         rows, cols = _randint(rng, 30, 50), _randint(rng, 60, 90)
-        base = torch.full((rows, cols), NAN, device=device)
-        W = base.t()
-        out = getattr(sub, name)(W)
+        # In the sandbox: base = torch.full((rows, cols), nan); W = base.t(); name(W).
+        report = probe.fill(getattr(sub, name), (rows, cols), torch.float32,
+                            torch.device(device), kind="transposed")
         call = f"{name}(W) with W = base.t(), a transposed (non-contiguous) view"
-        if out is not W:
+        if report["returned"] != "same":
             fail(f"{call} returned a different object than W; fill W in place and return it.")
-        if bool(torch.isnan(base).any()):
+        if bool(torch.isnan(report["base"]).any()):
             fail(f"{call} left elements of base unfilled: writing into W must write into the "
                  "memory W shares with base (a weight can be a view; do not call .view() or "
                  "replace W.data, fill it with an in-place operation).")
-        wide = torch.full((rows, 3 * cols), NAN, device=device)
-        W = wide[:, cols:2 * cols]
-        getattr(sub, name)(W)
+        # In the sandbox: big = torch.full((rows, 3 * cols), nan); W = big[:, cols:2 * cols].
+        report = probe.fill(getattr(sub, name), (rows, cols), torch.float32,
+                            torch.device(device), kind="slice")
         call = f"{name}(W) with W = big[:, {cols}:{2 * cols}], a slice of a larger tensor"
-        if bool(torch.isnan(W).any()):
+        wide = report["base"]
+        if bool(torch.isnan(wide[:, cols:2 * cols]).any()):
             fail(f"{call} did not fill every element of the slice W in place.")
         if not bool(torch.isnan(wide[:, :cols]).all() and torch.isnan(wide[:, 2 * cols:]).all()):
             fail(f"{call} also wrote outside W; fill only the tensor you were given.")
@@ -371,26 +368,27 @@ def test_fills_a_non_contiguous_view_in_place(sub, device, rng):
 
 @pytest.mark.points(2)
 def test_parameter_keeps_requires_grad_without_history(sub, device, rng):
+    probe = _probe(sub)
     for name in ("xavier_uniform_", "xavier_normal_"):
         shape = (_randint(rng, 20, 40), _randint(rng, 41, 60))
-        param = nn.Parameter(torch.full(shape, NAN, device=device))
         call = f"{name}(p) with p an nn.Parameter of shape {shape} (requires_grad=True)"
-        with torch.enable_grad():
-            out = getattr(sub, name)(param)
-        if out is not param:
+        # In the sandbox, with grad mode on: p = nn.Parameter(torch.full(shape, nan)); name(p).
+        report = probe.fill(getattr(sub, name), shape, torch.float32, torch.device(device),
+                            kind="param")
+        if report["returned"] != "same":
             fail(f"{call} returned a different object than p; fill p in place and return it, "
                  "so the layer keeps its Parameter.")
-        if not isinstance(param, nn.Parameter) or not param.requires_grad:
+        if not report["parameter"] or not report["requires_grad"]:
             fail(f"after {call}, p no longer requires grad; the weight must stay a trainable "
                  "Parameter (do not switch requires_grad off).")
-        if param.grad_fn is not None or not param.is_leaf:
-            fail(f"after {call}, p has autograd history (grad_fn = {type(param.grad_fn).__name__})"
+        if report["grad_fn"] is not None or not report["leaf"]:
+            fail(f"after {call}, p has autograd history (grad_fn = {report['grad_fn']})"
                  " and is no longer a leaf: the fill was recorded by autograd. Initialization "
                  "is not part of the model's computation; fill under torch.no_grad().")
-        if bool(torch.isnan(param.detach()).any()):
+        if bool(torch.isnan(report["values"]).any()):
             fail(f"{call} did not fill every element of p.")
-        (param * 2.0).sum().backward()
-        if param.grad is None or not bool((param.grad == 2.0).all()):
+        # The probe then ran (2 * p).sum().backward() on the filled p.
+        if not report["grad_ok"]:
             fail(f"after {call}, backward through 2 * p does not give p the gradient 2; p must "
                  "stay an ordinary trainable leaf.")
 
@@ -399,11 +397,11 @@ def test_parameter_keeps_requires_grad_without_history(sub, device, rng):
 def test_keeps_dtype_and_device(sub, device, rng, dtype):
     shape = (_randint(rng, 200, 300), _randint(rng, 400, 500))
     fan_in, fan_out = _expected_fans(shape)
-    values = _fill(sub.xavier_uniform_, "xavier_uniform_", shape, device, dtype=dtype,
+    values = _fill(sub, "xavier_uniform_", shape, device, dtype=dtype,
                    call=f"xavier_uniform_(W) with W of shape {shape} and dtype {dtype}")
     _check_uniform_range(values, math.sqrt(6.0 / (fan_in + fan_out)),
                          f"xavier_uniform_(W) with W of dtype {dtype}")
-    values = _fill(sub.xavier_normal_, "xavier_normal_", shape, device, dtype=dtype,
+    values = _fill(sub, "xavier_normal_", shape, device, dtype=dtype,
                    call=f"xavier_normal_(W) with W of shape {shape} and dtype {dtype}")
     _check_second_moment(values, 2.0 / (fan_in + fan_out), 3.0,
                          f"xavier_normal_(W) with W of dtype {dtype}", _NORMAL_WHY)
@@ -411,10 +409,11 @@ def test_keeps_dtype_and_device(sub, device, rng, dtype):
 
 def test_fresh_values_on_every_call(sub, device, rng):
     shape = (_randint(rng, 10, 20), _randint(rng, 21, 30))
+    probe = _probe(sub)
     for name in ("xavier_uniform_", "xavier_normal_"):
         fn = getattr(sub, name)
-        first = _fill(fn, name, shape, device)
-        second = _fill(fn, name, shape, device)
+        first = _fill(sub, name, shape, device, probe=probe)
+        second = _fill(sub, name, shape, device, probe=probe)
         if bool((first == second).all()):
             fail(f"two calls of {name} on tensors of shape {shape} drew exactly the same "
                  "values: do not seed a generator inside the function; every layer (and every "
@@ -431,18 +430,16 @@ def test_fresh_values_on_every_call(sub, device, rng):
 def test_follows_torch_manual_seed(sub, device, rng):
     shape = (_randint(rng, 10, 20), _randint(rng, 21, 30))
     seed = _randint(rng, 1, 2**30)
+    probe = _probe(sub)
     for name in ("xavier_uniform_", "xavier_normal_"):
-        fn = getattr(sub, name)
-        torch.manual_seed(seed)
-        first = _fill(fn, name, shape, device)
-        torch.manual_seed(seed)
-        again = _fill(fn, name, shape, device)
+        # The probe calls torch.manual_seed(seed) in the sandbox just before name(W).
+        first = _fill(sub, name, shape, device, probe=probe, seed=seed)
+        again = _fill(sub, name, shape, device, probe=probe, seed=seed)
         if not torch.equal(first, again):
             fail(f"after torch.manual_seed(s), {name} drew different values each time: draw "
                  "from torch's global random number generator (uniform_, normal_, torch.rand, "
                  "torch.randn), so that seeding torch makes an initialization reproducible.")
-        torch.manual_seed(seed + 1)
-        other = _fill(fn, name, shape, device)
+        other = _fill(sub, name, shape, device, probe=probe, seed=seed + 1)
         if torch.equal(first, other):
             fail(f"{name} drew the same values after torch.manual_seed(s) and "
                  "torch.manual_seed(s + 1): it must not fix its own seed.")
@@ -451,31 +448,45 @@ def test_follows_torch_manual_seed(sub, device, rng):
 # ---------------------------------------------------------------------------------------------
 # init_weights
 
-def _linear_net(rng, device):
-    d = [_randint(rng, 100, 220) for _ in range(4)]
-    net = nn.Sequential(
-        nn.Linear(d[0], d[1]), nn.ReLU(),
-        nn.Sequential(nn.Linear(d[1], d[2], bias=False), nn.Tanh()),
-        nn.Linear(d[2], d[3]))
-    return net.to(device), d
+_FIXTURES = "grader.sandbox.fixtures.xavier:"
+
+
+def _net(sub, factory, *args, **kwargs):
+    """A network built in the sandbox by the public fixture ``factory`` (see its docstring)."""
+    return make(sub, _FIXTURES + factory, *args, **kwargs)
+
+
+def _entry(state, key, text):
+    """``state[key]`` of a net's state_dict after init_weights, or a failure that says why."""
+    if key not in state:
+        fail(f"after init_weights(net), net.state_dict() has no {key} ({text}): init_weights "
+             "must fill the existing parameters in place, not remove or rename them.")
+    return state[key]
+
+
+def _linear_dims(rng):
+    return [_randint(rng, 100, 220) for _ in range(4)]
 
 
 @pytest.mark.points(2)
 def test_init_weights_fills_linear_layers(sub, device, rng):
-    net, d = _linear_net(rng, device)
-    _nan_weights(net)
+    d = _linear_dims(rng)
+    # Linear(d0, d1), ReLU, Sequential(Linear(d1, d2, bias=False), Tanh), Linear(d2, d3),
+    # every weight filled with NaN.
+    net = _net(sub, "linear_net", d, torch.device(device))
     result = sub.init_weights(net)
     del result  # the contract returns None; nothing to check about it
-    layers = [(net[0], f"nn.Linear({d[0]}, {d[1]})"),
-              (net[2][0], f"nn.Linear({d[1]}, {d[2]}, bias=False) (nested in a Sequential)"),
-              (net[3], f"nn.Linear({d[2]}, {d[3]})")]
-    for layer, text in layers:
-        _check_xavier_weight(layer.weight, f"the weight of {text}")
-    single = nn.Linear(d[3], d[0]).to(device)
-    _nan_weights(single)
+    state = net.state_dict()
+    layers = [("0.weight", f"nn.Linear({d[0]}, {d[1]})"),
+              ("2.0.weight", f"nn.Linear({d[1]}, {d[2]}, bias=False) (nested in a Sequential)"),
+              ("3.weight", f"nn.Linear({d[2]}, {d[3]})")]
+    for key, text in layers:
+        _check_xavier_weight(_entry(state, key, text), f"the weight of {text}")
+    single = _net(sub, "linear", d[3], d[0], torch.device(device))
     sub.init_weights(single)
-    _check_xavier_weight(single.weight, f"the weight of nn.Linear({d[3]}, {d[0]}) passed as net "
-                                        "itself (net.modules() includes net)")
+    text = f"the weight of nn.Linear({d[3]}, {d[0]}) passed as net itself"
+    _check_xavier_weight(_entry(single.state_dict(), "weight", text),
+                         f"{text} (net.modules() includes net)")
 
 
 @pytest.mark.points(2)
@@ -483,52 +494,52 @@ def test_init_weights_fills_conv2d_layers(sub, device, rng):
     c = [_randint(rng, 8, 16), _randint(rng, 32, 64), _randint(rng, 32, 64)]
     k = _randint(rng, 3, 5)
     k_h, k_w = _randint(rng, 1, 2), _randint(rng, 3, 5)
-    net = nn.Sequential(
-        nn.Conv2d(c[0], c[1], k, padding=1), nn.BatchNorm2d(c[1]), nn.ReLU(),
-        nn.Sequential(nn.Conv2d(c[1], c[2], (k_h, k_w)), nn.ReLU()),
-        nn.AdaptiveAvgPool2d(1), nn.Flatten()).to(device)
-    _nan_weights(net)
+    # Conv2d(c0, c1, k, padding=1), BatchNorm2d, ReLU, Sequential(Conv2d(c1, c2, (k_h, k_w)),
+    # ReLU), AdaptiveAvgPool2d(1), Flatten; conv weights NaN.
+    net = _net(sub, "conv_net", c, k, k_h, k_w, torch.device(device))
     sub.init_weights(net)
-    _check_xavier_weight(net[0].weight, f"the weight of nn.Conv2d({c[0]}, {c[1]}, {k})")
-    _check_xavier_weight(net[3][0].weight,
-                         f"the weight of nn.Conv2d({c[1]}, {c[2]}, ({k_h}, {k_w})) (nested)")
+    state = net.state_dict()
+    for key, text in (("0.weight", f"the weight of nn.Conv2d({c[0]}, {c[1]}, {k})"),
+                      ("3.0.weight",
+                       f"the weight of nn.Conv2d({c[1]}, {c[2]}, ({k_h}, {k_w})) (nested)")):
+        _check_xavier_weight(_entry(state, key, text), text)
 
 
 def test_init_weights_includes_subclasses(sub, device, rng):
     n_in, n_out = _randint(rng, 100, 200), _randint(rng, 201, 300)
     c_in, c_out = _randint(rng, 8, 16), _randint(rng, 32, 48)
-    net = nn.Sequential(_MyConv2d(c_in, c_out, 3), nn.Flatten(), _MyLinear(n_in, n_out))
-    net = net.to(device)
-    _nan_weights(net)
+    # Sequential(MyConv2d(c_in, c_out, 3), Flatten, MyLinear(n_in, n_out)), weights NaN.
+    net = _net(sub, "subclass_net", c_in, c_out, n_in, n_out, torch.device(device))
     sub.init_weights(net)
+    state = net.state_dict()
     hint = ("A subclass of nn.Linear or nn.Conv2d is still such a layer: test with "
             "isinstance(m, (nn.Linear, nn.Conv2d)), not type(m) == ...")
-    _check_xavier_weight(net[0].weight,
-                         f"the weight of a subclass of nn.Conv2d ({c_in} -> {c_out}, kernel 3)",
-                         hint)
-    _check_xavier_weight(net[2].weight,
-                         f"the weight of a subclass of nn.Linear ({n_in} -> {n_out})", hint)
+    for key, text in (("0.weight",
+                       f"the weight of a subclass of nn.Conv2d ({c_in} -> {c_out}, kernel 3)"),
+                      ("2.weight", f"the weight of a subclass of nn.Linear ({n_in} -> {n_out})")):
+        _check_xavier_weight(_entry(state, key, text), text, hint)
 
 
 @pytest.mark.points(2)
 def test_init_weights_zeroes_biases(sub, device, rng):
     n = [_randint(rng, 20, 60) for _ in range(3)]
-    net = nn.Sequential(nn.Conv2d(3, n[0], 3), nn.ReLU(), nn.Flatten(),
-                        nn.Sequential(nn.Linear(n[0], n[1]), nn.Linear(n[1], n[2])))
-    net = net.to(device)
-    with torch.no_grad():
-        for m in _xavier_modules(net):
-            m.bias.uniform_(1.0, 2.0)
+    # Conv2d(3, n0, 3), ReLU, Flatten, Sequential(Linear(n0, n1), Linear(n1, n2)), every bias
+    # drawn from U(1, 2).
+    net = _net(sub, "bias_net", n, _randint(rng, 1, 2**30), torch.device(device))
     sub.init_weights(net)
-    for m, text in ((net[0], f"nn.Conv2d(3, {n[0]}, 3)"),
-                    (net[3][0], f"nn.Linear({n[0]}, {n[1]})"),
-                    (net[3][1], f"nn.Linear({n[1]}, {n[2]})")):
-        if m.bias is None or not isinstance(m.bias, nn.Parameter):
+    kinds = make(sub, _FIXTURES + "parameter_kinds", net)
+    state = net.state_dict()
+    for key, text in (("0.bias", f"nn.Conv2d(3, {n[0]}, 3)"),
+                      ("3.0.bias", f"nn.Linear({n[0]}, {n[1]})"),
+                      ("3.1.bias", f"nn.Linear({n[1]}, {n[2]})")):
+        facts = kinds.get(key)
+        if not facts or not facts["parameter"] or key not in state:
             fail(f"after init_weights(net), the bias of {text} is no longer an nn.Parameter; "
                  "set its values to zero in place instead of replacing it.")
-        nonzero = int((m.bias.detach() != 0).sum())
+        bias = state[key]
+        nonzero = int((bias.detach() != 0).sum())
         if nonzero:
-            fail(f"after init_weights(net), {nonzero} of {m.bias.numel()} entries of the bias "
+            fail(f"after init_weights(net), {nonzero} of {bias.numel()} entries of the bias "
                  f"of {text} are not zero; init_weights sets the bias of every nn.Linear and "
                  "nn.Conv2d to zero.")
 
@@ -536,32 +547,25 @@ def test_init_weights_zeroes_biases(sub, device, rng):
 @pytest.mark.points(2)
 def test_init_weights_leaves_other_parameters_untouched(sub, device, rng):
     n = _randint(rng, 8, 16)
-    net = nn.Sequential(
-        nn.Conv2d(3, n, 3), nn.BatchNorm2d(n),
-        nn.Sequential(nn.ConvTranspose2d(n, n, 2), nn.ReLU()),
-        nn.AdaptiveAvgPool2d(1), nn.Flatten(),
-        nn.LayerNorm(n), nn.BatchNorm1d(n), _Scaled(n),
-        nn.Bilinear(n, n, n))
-    extras = nn.ModuleDict({"embedding": nn.Embedding(30, n), "conv1d": nn.Conv1d(n, n, 3),
-                            "head": net})
-    extras = extras.to(device)
-    with torch.no_grad():
-        for name, p in extras.named_parameters():
-            p.copy_(torch.randn(p.shape, generator=rng).to(device) + 3.0)
-        for name, b in extras.named_buffers():
-            if b.is_floating_point():
-                b.copy_(torch.rand(b.shape, generator=rng).to(device) + 0.5)
+    seed = _randint(rng, 1, 2**30)
+    # ModuleDict(embedding=Embedding(30, n), conv1d=Conv1d(n, n, 3), head=Sequential(
+    #   Conv2d(3, n, 3), BatchNorm2d(n), Sequential(ConvTranspose2d(n, n, 2), ReLU),
+    #   AdaptiveAvgPool2d(1), Flatten, LayerNorm(n), BatchNorm1d(n), Scaled(n),
+    #   Bilinear(n, n, n))): every parameter ~ N(3, 1), every float buffer ~ U(0.5, 1.5).
+    extras = _net(sub, "mixed_net", n, seed, torch.device(device))
+    # The same structure, built here, says which module owns each entry.
+    local = fx.mixed_net(n, seed)
     touched = set()
-    for prefix, m in extras.named_modules():
+    for prefix, m in local.named_modules():
         if isinstance(m, (nn.Linear, nn.Conv2d)):
             touched.update(f"{prefix}.{k}" for k, _ in m.named_parameters(recurse=False))
-    before = {k: v.clone() for k, v in extras.state_dict().items() if k not in touched}
+    before = {k: v for k, v in extras.state_dict().items() if k not in touched}
     sub.init_weights(extras)
     after = extras.state_dict()
-    kinds = dict(extras.named_modules())
+    kinds = dict(local.named_modules())
     for key, old in before.items():
         if key not in after or not torch.equal(after[key], old):
-            owner = kinds.get(key.rsplit(".", 1)[0]) if "." in key else extras
+            owner = kinds.get(key.rsplit(".", 1)[0]) if "." in key else local
             kind = type(owner).__name__ if owner is not None else "custom"
             fail(f"init_weights(net) changed {key} of the {kind} module, which is neither an "
                  "nn.Linear nor an nn.Conv2d parameter. Only Linear and Conv2d layers (and their "
@@ -570,32 +574,32 @@ def test_init_weights_leaves_other_parameters_untouched(sub, device, rng):
 
 
 def test_init_weights_keeps_the_same_parameters(sub, device, rng):
-    net, d = _linear_net(rng, device)
-    net = nn.Sequential(net, nn.Unflatten(1, (d[3], 1, 1)), nn.Conv2d(d[3], 8, 1)).to(
-        device, torch.float64)
-    params = dict(net.named_parameters())
-    pointers = {k: p.data_ptr() for k, p in params.items()}
-    optimizer = torch.optim.SGD(net.parameters(), lr=0.1)
-    sub.init_weights(net)
-    for key, p in net.named_parameters():
-        if params.get(key) is not p:
+    d = _linear_dims(rng)
+    # In the sandbox: net = Sequential(<the net of the Linear check>, Unflatten(1, (d3, 1, 1)),
+    # Conv2d(d3, 8, 1)) in float64; its parameters (what an optimizer built before the call
+    # holds) and their data_ptr() are recorded before init_weights(net).
+    probe = make(sub, _FIXTURES + "ParameterProbe", d, torch.device(device))
+    sub.init_weights(probe.net)
+    X = torch.randn(4, d[0], generator=rng, dtype=torch.float64).to(device)
+    # The probe compares each parameter with the recorded one, then runs
+    # net(X).sum().backward() and lists the parameters left without a gradient.
+    report = probe.report(X)
+    for key, facts in report["params"].items():
+        if not facts["same"]:
             fail(f"init_weights(net) replaced the parameter {key} with a new object; fill the "
                  "existing nn.Parameter in place, or an optimizer built before the call keeps "
                  "training the old tensor.")
-        if p.data_ptr() != pointers[key]:
+        if not facts["same_memory"]:
             fail(f"init_weights(net) moved {key} to new memory (p.data was replaced); fill it "
                  "in place.")
-        if p.dtype != torch.float64 or p.device.type != torch.device(device).type:
-            fail(f"init_weights(net) changed {key} to {p.dtype} on {p.device.type}; the net was "
-                 f"float64 on {torch.device(device).type} and must stay so.")
-        if not p.requires_grad or p.grad_fn is not None:
+        if facts["dtype"] != torch.float64 or facts["device"] != torch.device(device).type:
+            fail(f"init_weights(net) changed {key} to {facts['dtype']} on {facts['device']}; "
+                 f"the net was float64 on {torch.device(device).type} and must stay so.")
+        if not facts["requires_grad"] or facts["history"]:
             fail(f"after init_weights(net), {key} "
-                 f"{'no longer requires grad' if not p.requires_grad else 'has autograd history'};"
+                 f"{'no longer requires grad' if not facts['requires_grad'] else 'has autograd history'};"
                  " initialize under torch.no_grad() and keep parameters trainable leaves.")
-    X = torch.randn(4, d[0], generator=rng, dtype=torch.float64).to(device)
-    optimizer.zero_grad()
-    net(X).sum().backward()
-    missing = [k for k, p in net.named_parameters() if p.grad is None]
+    missing = report["missing_grads"]
     if missing:
         fail(f"after init_weights(net), backward gives no gradient to {missing[0]}; the "
              "parameters must stay connected to the network.")
@@ -605,15 +609,19 @@ def test_init_weights_keeps_the_same_parameters(sub, device, rng):
 def test_deep_linear_stack_keeps_variance(sub, device, rng):
     depth = 32
     widths = [_randint(rng, 128, 256) for _ in range(depth + 1)]
-    layers = [nn.Linear(widths[i], widths[i + 1]) for i in range(depth)]
-    net = nn.Sequential(*layers).to(device)
+    # nn.Sequential of Linear(widths[i], widths[i + 1]), no activation.
+    net = _net(sub, "deep_stack", widths, torch.device(device))
     sub.init_weights(net)
-    X = torch.randn(256, widths[0], generator=rng).to(device).requires_grad_(True)
-    var_in = float(X.detach().var())
+    state = net.state_dict()
+    X = torch.randn(256, widths[0], generator=rng).to(device)
+    var_in = float(X.var())
+    # The forward pass, here, with the weights and biases init_weights gave the net.
     H = X
-    for i, layer in enumerate(net):
-        H = layer(H)
-        ratio = float(H.detach().var()) / var_in
+    for i in range(depth):
+        text = f"layer {i + 1} of the stack"
+        H = torch.nn.functional.linear(H, _entry(state, f"{i}.weight", text).to(device),
+                                       _entry(state, f"{i}.bias", text).to(device))
+        ratio = float(H.var()) / var_in
         if not 1 / 8 <= ratio <= 8:
             fail(f"in a stack of {depth} nn.Linear layers (widths {min(widths)} to "
                  f"{max(widths)}, no activation) initialized by init_weights, the activations "
@@ -622,11 +630,13 @@ def test_deep_linear_stack_keeps_variance(sub, device, rng):
                  "N(0, 0.01^2) init shrinks it towards 0 layer after layer): each weight needs "
                  "variance 2 / (fan_in + fan_out) and each bias must be 0.")
     G = torch.randn(H.shape, generator=rng).to(device)
-    (H * G).sum().backward()
-    if X.grad is None:
+    # Backward through the initialized net itself, in the sandbox.
+    result = vjp(net, X, wrt=[0], cotangent=G)
+    grad = result.grads[0] if result.grads else None
+    if not result.out.requires_grad or grad is None:
         fail("no gradient reached the input of the deep stack; init_weights must not detach "
              "the layers' parameters.")
-    ratio = float(X.grad.var()) / float(G.var())
+    ratio = float(grad.var()) / float(G.var())
     if not 1 / 8 <= ratio <= 8:
         fail(f"backward through a stack of {depth} nn.Linear layers initialized by init_weights, "
              f"the gradient reaching the input has {ratio:.3g} times the variance of the "
