@@ -49,6 +49,8 @@ def check_result(out: Console, result: ExerciseResult, *, file: str = "") -> Non
         if check.outcome != PASSED and check.message and not quiet:
             out.print(f"      {escape(check.message)}", style="dim" if check.outcome ==
                       NOT_ATTEMPTED else None)
+    for note in result.notes:
+        out.print(f"  [dim]note: {escape(note)}[/]")
     if result.outcome != PASSED and result.output.strip():
         lines = result.output.strip().splitlines()
         out.print("  [dim]your code printed:[/]")

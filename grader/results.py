@@ -48,6 +48,8 @@ class ExerciseResult:
     """The head of what the submission printed while it was graded."""
     isolation: str = ""
     """The sandbox this grade ran in (``none`` when learner code was not isolated)."""
+    notes: tuple[str, ...] = ()
+    """Harmless differences worth knowing (a renamed parameter the checks pass by position)."""
 
     @property
     def passed(self) -> bool:
@@ -68,6 +70,7 @@ class ExerciseResult:
             "duration": round(self.duration, 3),
             "output": self.output,
             "isolation": self.isolation,
+            "notes": list(self.notes),
             "checks": [
                 {"name": c.name, "outcome": c.outcome, "points": c.points,
                  "max_points": c.max_points, "message": c.message}
@@ -110,6 +113,7 @@ def compose(
     collected: list[tuple[str, int]] = []
     done = False
     tampering: list[str] = []
+    notes: list[str] = []
     for event in events:
         kind = event.get("type")
         if kind == "device":
@@ -133,6 +137,8 @@ def compose(
                     forbidden.append(str(api))
         elif kind == "tamper":
             tampering += [str(r) for r in event.get("reasons", []) if str(r) not in tampering]
+        elif kind == "note":
+            notes.append(str(event.get("message", "")))
         elif kind == "done":
             done = True
     total = sum(p for _, p in collected) or sum(c.max_points for c in checks) or max_score
@@ -142,7 +148,7 @@ def compose(
         return ExerciseResult(exercise=exercise, outcome=outcome, score=earned, max_score=total,
                               device=device, seed=seed, message=message, checks=tuple(checks),
                               submission=submission, duration=duration, output=output,
-                              isolation=isolation)
+                              isolation=isolation, notes=tuple(notes))
 
     if tampering:
         return result(ERROR, "tampering detected: " + "; ".join(tampering) +
@@ -205,7 +211,8 @@ def from_json(data: dict[str, Any]) -> ExerciseResult:
                           submission=data.get("submission", ""),
                           duration=float(data.get("duration", 0.0)),
                           output=str(data.get("output", "")),
-                          isolation=str(data.get("isolation", "")))
+                          isolation=str(data.get("isolation", "")),
+                          notes=tuple(str(n) for n in data.get("notes", [])))
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -233,4 +240,5 @@ def scrub_lines(result: ExerciseResult, secret: set[str]) -> ExerciseResult:
 
     checks = tuple(dataclasses.replace(c, message=scrub(c.message)) for c in result.checks)
     return dataclasses.replace(result, message=scrub(result.message), checks=checks,
-                               output=scrub(result.output, 40_000))
+                               output=scrub(result.output, 40_000),
+                               notes=tuple(scrub(n) for n in result.notes))

@@ -67,18 +67,18 @@ def _signature_text(params: list[list[Any]] | None) -> str:
 
 
 def check_names(info: dict[str, Any], ref: types.ModuleType, names: list[str]) -> str | None:
-    """A message if a required name is missing, of the wrong kind, or has another signature.
+    """A message if a required name is missing, or of the wrong kind or base class.
 
     ``info`` is what the sandbox reported about each name (kind, bases, parameters): data
-    only; the reference's side is computed here.
+    only; the reference's side is computed here. Signatures are not compared: a call that
+    cannot bind fails the checks that make it (:mod:`grader.sandbox.calls`).
     """
     for name in names:
         want = getattr(ref, name)
         got = info.get(name) if isinstance(info.get(name), dict) else {"kind": "missing"}
-        want_params = _param_shape(want)
         if got.get("kind") == "missing":
             return (f"your file does not define {name!r}; keep the name and signature from the "
-                    f"stub: {name}{_signature_text(want_params)}")
+                    f"stub: {name}{_signature_text(_param_shape(want))}")
         if isinstance(want, type) and got.get("kind") != "class":
             return f"{name!r} must be a class, but your file defines a {got.get('type', '?')}"
         if not isinstance(want, type) and got.get("kind") not in ("function", "class"):
@@ -89,11 +89,27 @@ def check_names(info: dict[str, Any], ref: types.ModuleType, names: list[str]) -
                 qualname = f"{bases[0].__module__}.{bases[0].__qualname__}"
                 if qualname not in (got.get("bases") or []):
                     return f"class {name} must subclass {qualname}"
-        got_params = got.get("params")
-        if got_params is not None and want_params is not None and got_params != want_params:
-            return (f"{name} has signature {name}{_signature_text(got_params)}, but the exercise "
-                    f"needs {name}{_signature_text(want_params)}")
     return None
+
+
+def call_contract(info: dict[str, Any], ref: types.ModuleType,
+                  names: list[str]) -> tuple[dict[str, Any], list[str]]:
+    """For each required name: (the learner's reported parameters, the stub's signature),
+    and notes on harmless differences."""
+    from grader.sandbox import calls
+
+    contract: dict[str, Any] = {}
+    notes: list[str] = []
+    for name in names:
+        want = getattr(ref, name)
+        try:
+            stub = inspect.signature(want)
+        except (TypeError, ValueError):
+            stub = None
+        params = (info.get(name) or {}).get("params")
+        contract[name] = (params, stub)
+        notes += calls.notes(name, params, stub)
+    return contract, notes
 
 
 def _load_error_message(exc: BaseException, path: str) -> str:
@@ -200,6 +216,9 @@ def grade_job(zygote: Any, job: dict[str, Any]) -> dict[str, Any]:
     if problem:
         emit({"type": "load_error", "message": problem})
         return finish(session.close())
+    session.call_contract, notes = call_contract(info, ref, list(job.get("names", ())))
+    for note in notes:
+        emit({"type": "note", "message": note})
     for hit in hits:
         if hit not in session.forbidden_used:
             session.forbidden_used.append(hit)

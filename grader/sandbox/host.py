@@ -100,24 +100,52 @@ class RemoteInterrupt(LearnerError):
     remote_type = "KeyboardInterrupt"
 
 
+import re as _re
+
+_NOT_TEXT = _re.compile("[\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def learner_text(value: Any, limit: int = 2000) -> str:
+    """Text that came from the sandbox, fit to put in a message: a str, at most ``limit``
+    characters, without what no text file or XML document may hold (lone surrogates,
+    noncharacters such as U+FFFF). Control characters stay, for :func:`grader.results.clean`
+    to show as escapes."""
+    if not isinstance(value, str):
+        return ""
+    return _NOT_TEXT.sub("\ufffd", value[:limit])
+
+
 def _raise_remote(info: Any) -> None:
     if not isinstance(info, dict):
         raise SandboxFailure("your code's process sent a malformed error report")
-    name = str(info.get("type", "Exception"))[:100]
-    message = str(info.get("message", ""))[:2000]
-    line = info.get("line") if type(info.get("line")) is int else None
-    if info.get("forbidden"):
+    name = learner_text(info.get("type"), 100) or "Exception"
+    message = learner_text(info.get("message"), 2000)
+    line = info.get("line") if type(info.get("line")) is int and 0 < info["line"] < 10**7 else None
+    if info.get("forbidden") is True:
         raise ForbiddenAPIError(message)
-    bases = [str(b) for b in info.get("bases", []) if isinstance(b, str)]
+    raw_bases = info.get("bases")
+    bases = [b for b in raw_bases[:40] if isinstance(b, str)] if isinstance(raw_bases, list) else []
     if name == "SystemExit" or "SystemExit" in bases:
         exc: LearnerError = RemoteSystemExit(message)
     elif "KeyboardInterrupt" in bases:
         exc = RemoteInterrupt(message)
     else:
-        base = next((b for b in bases if b in _BUILTIN_EXCEPTIONS), "Exception")
-        exc = _error_class(name, base)(message)
+        exc = _learner_exception(name, [b for b in bases if b in _BUILTIN_EXCEPTIONS], message)
     exc.line = line
     raise exc
+
+
+def _learner_exception(name: str, bases: list[str], message: str) -> LearnerError:
+    """The checker-side stand-in: the first of ``bases`` (most derived first) whose class can
+    be built from a message alone (not UnicodeDecodeError or ExceptionGroup, say)."""
+    for base in bases + ["Exception"]:
+        try:
+            exc = _error_class(name, base)(message)
+            str(exc)
+        except Exception:  # noqa: BLE001 - a base that needs other arguments
+            continue
+        return exc
+    return LearnerError(message)
 
 
 # ---------------------------------------------------------------- starting the zygote
@@ -135,6 +163,40 @@ def _public_grader_paths() -> tuple[Path, list[Path]]:
     public = [package / "__init__.py", package / "forbid.py", package / "sandbox",
               package / "pretrained"]
     return package, [p for p in public if p.exists()]
+
+
+def _hidden_paths(package: Path, bound: list[str]) -> list[str]:
+    """Folders under the bound roots that the sandbox must not see: every other copy of the
+    grader package (an editable install copies the reference solutions into
+    ``site-packages/grader/_content``) and the course content that is not public (the
+    reference solutions, the quizzes' answers), wherever they live."""
+    import site
+
+    candidates: list[Path] = []
+    entries = set(sys.path) | set(site.getsitepackages())
+    try:
+        entries.add(site.getusersitepackages())
+    except AttributeError:
+        pass
+    for entry in sorted(entries):
+        if entry and os.path.isdir(os.path.join(entry, "grader")):
+            candidates.append(Path(entry, "grader"))
+    try:
+        from grader.catalog import content_root
+
+        root = content_root()
+        candidates += [root / "solutions", root / "quizzes"]
+    except Exception:  # noqa: BLE001 - no catalog: nothing more to hide
+        pass
+    candidates += [package.parent / "solutions", package.parent / "quizzes"]
+    hidden = []
+    for path in candidates:
+        real = os.path.realpath(path)
+        if real == str(package) or not os.path.isdir(real) or real in hidden:
+            continue
+        if any(real == b or real.startswith(b.rstrip("/") + "/") for b in bound):
+            hidden.append(real)
+    return hidden
 
 
 @functools.lru_cache(maxsize=1)
@@ -162,21 +224,26 @@ def bwrap_available() -> str | None:
 def _bwrap_command(ctl_fd: int, device: str, tmp_bytes: int) -> list[str]:
     package, public = _public_grader_paths()
     cmd = ["bwrap", "--die-with-parent", "--unshare-all", "--new-session", "--proc", "/proc",
-           "--dev", "/dev"]
+           "--dev", "/dev", "--size", str(tmp_bytes // 2), "--tmpfs", "/dev/shm"]
     # Kernel knobs under /proc stay read-only even where the sandbox's user is root outside.
     for path in ("/proc/sys", "/proc/irq", "/proc/bus", "/proc/fs", "/proc/sysrq-trigger"):
         cmd += ["--ro-bind-try", path, path]
-    for path in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
-                 "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives",
-                 "/etc/localtime"):
+    system = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
+              "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives",
+              "/etc/localtime")
+    for path in system:
         cmd += ["--ro-bind-try", path, path]
     for root in _python_roots():
         cmd += ["--ro-bind", root, root]
+    bound = [os.path.realpath(p) for p in system if os.path.exists(p)] + _python_roots()
+    for path in _hidden_paths(package, bound):
+        cmd += ["--tmpfs", path, "--remount-ro", path]
     # The grader package: nothing of it but the public parts (no hidden checks, no reference,
     # no course content in an installed package).
     cmd += ["--tmpfs", str(package)]
     for path in public:
         cmd += ["--ro-bind", str(path), str(path)]
+    cmd += ["--remount-ro", str(package)]
     cmd += ["--size", str(tmp_bytes), "--tmpfs", "/tmp", "--perms", "0700", "--dir", "/tmp/work"]
     if device != "cpu":
         for entry in sorted(Path("/dev").glob("nvidia*")):
@@ -184,7 +251,10 @@ def _bwrap_command(ctl_fd: int, device: str, tmp_bytes: int) -> list[str]:
         for path in ("/dev/dri", "/sys", "/etc/nvidia", "/usr/share/nvidia"):
             if os.path.exists(path):
                 cmd += ["--ro-bind-try" if path != "/dev/dri" else "--dev-bind-try", path, path]
-    cmd += ["--chdir", "/tmp/work", "--clearenv"]
+    # Writable: /tmp and /dev/shm only, both of bounded size (tmpfs is memory that no
+    # process's RSS shows) and wiped by the zygote between submissions. The root and /dev
+    # (tmpfs of bubblewrap's, unbounded) are read-only.
+    cmd += ["--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/tmp/work", "--clearenv"]
     env = _sandbox_env(str(package.parent), "/tmp/work")
     for key, value in env.items():
         cmd += ["--setenv", key, value]
@@ -339,7 +409,7 @@ class _Drain:
 
     def text(self) -> str:
         self.thread.join(timeout=1.0)
-        text = self.head.decode("utf-8", "replace")
+        text = learner_text(bytes(self.head).decode("utf-8", "replace"), OUTPUT_KEEP)
         if self.total > len(self.head):
             text += f"\n[... {self.total - len(self.head)} more bytes of output not shown]"
         return text
@@ -364,9 +434,9 @@ class Process:
                 reply, data, _ = wire.recv_frame(self.conn, deadline, max_blobs=REPLY_LIMIT)
                 if not isinstance(reply, dict):
                     raise wire.WireError("a reply that is not an object")
-                if reply.get("seq") == self.seq:
+                if type(reply.get("seq")) is int and reply["seq"] == self.seq:
                     return reply, data
-                if not isinstance(reply.get("seq"), int) or reply["seq"] > self.seq:
+                if type(reply.get("seq")) is not int or reply["seq"] > self.seq:
                     raise wire.WireError("a reply to a request that was never made")
         except wire.PeerTimeout:
             self.kill()
@@ -476,9 +546,10 @@ class Session:
         reply = self._raw({"op": "load", "source": self.source, "filename": self.filename,
                            "names": self.names, "forbidden": self.forbidden,
                            "device": str(self.device)}, [])
-        info = reply
-        if not isinstance(info, dict):
+        if not isinstance(reply, dict):
+            self.process.kill()
             raise SandboxFailure("your code's process sent a malformed load report")
+        info = {name: _name_info(reply.get(name)) for name in self.names}
         self.load_info = info
         return info
 
@@ -503,7 +574,15 @@ class Session:
         return text[:OUTPUT_KEEP * 2]
 
     # -- requests
-    def _raw(self, message: dict[str, Any], blobs: list[bytes]) -> Any:
+    def _raw(self, message: dict[str, Any], blobs: list[bytes],
+             write_back: Callable[[list[tuple[int, Any]]], None] | None = None) -> Any:
+        """Send one request; the reply's value, or raise what the learner's code raised.
+
+        Whatever the reply holds, this raises nothing but :class:`SandboxFailure` (the reply
+        was unreadable; the process is then killed), a :class:`LearnerError`,
+        :class:`ForbiddenAPIError` or :class:`CheckAuthoringError`: a malformed reply never
+        surfaces as a ``ValueError`` or ``TypeError`` a check could take for the learner's.
+        """
         if self.process is None or self.process.ended is not None:
             raise SandboxFailure("your code's process is gone (an earlier call ended it)")
         process = self.process
@@ -520,28 +599,59 @@ class Session:
             end = process.describe_end(killed_by_us=True)
             raise SandboxFailure(end or f"your code's process sent something the grader cannot "
                                         f"read ({exc})") from None
-        for api in reply.get("forbidden", []) if isinstance(reply.get("forbidden"), list) else []:
+        try:
+            return self._accept(reply, data, write_back)
+        except LearnerError:
+            raise
+        except (SandboxFailure, CheckAuthoringError):
+            process.kill()
+            raise
+        except (Exception, RecursionError) as exc:  # noqa: BLE001 - a hostile reply
+            process.kill()
+            detail = str(exc) if isinstance(exc, wire.WireError) else type(exc).__name__
+            raise SandboxFailure(f"your code's process sent something the grader cannot read "
+                                 f"({learner_text(detail, 200)})") from None
+
+    def _accept(self, reply: dict[str, Any], data: memoryview,
+                write_back: Callable[[list[tuple[int, Any]]], None] | None) -> Any:
+        import torch
+
+        forbidden = reply.get("forbidden")
+        for api in forbidden[:1000] if isinstance(forbidden, list) else []:
             if isinstance(api, str) and api in self.forbidden and api not in self.forbidden_used:
                 self.forbidden_used.append(api)
         if reply.get("ok") is not True:
             _raise_remote(reply.get("exc"))
         decoder = wire.Decoder(data, on_handle=self._handle, device=self.device)
-        try:
-            value = decoder.decode(reply.get("value"))
-            mutated = [(m[0], decoder.decode(m[1])) for m in reply.get("mutated", [])
-                       if isinstance(m, list) and len(m) == 2]
-        except (wire.WireError, RecursionError) as exc:
-            process.kill()
-            raise SandboxFailure(f"your code's process sent something the grader cannot read "
-                                 f"({exc})") from None
-        self._mutated = mutated
+        value = decoder.decode(reply.get("value"))
+        changes = reply.get("mutated", [])
+        if not isinstance(changes, list):
+            raise wire.WireError("a malformed report of changed arguments")
+        mutated = []
+        for change in changes:
+            if not (isinstance(change, list) and len(change) == 2 and type(change[0]) is int):
+                raise wire.WireError("a malformed report of changed arguments")
+            new = decoder.decode(change[1])
+            if type(new) is not torch.Tensor:
+                raise wire.WireError("a changed argument that is not a tensor")
+            mutated.append((change[0], new))
+        if mutated and write_back is not None:
+            write_back(mutated)
         return value
 
     def _handle(self, info: dict[str, Any]) -> "Handle":
         ident = info.get("id")
         if type(ident) is not int:
             raise wire.WireError("a malformed handle")
-        return Handle(self, {"$ref": ident}, info, self.generation)
+        mro = info.get("mro")
+        clean: dict[str, Any] = {
+            "id": ident, "type": learner_text(info.get("type"), 200),
+            "mro": [learner_text(m, 200) for m in mro[:64] if isinstance(m, str)]
+            if isinstance(mro, list) else [],
+            "callable": info.get("callable") is True}
+        if isinstance(info.get("class"), str):
+            clean["class"] = learner_text(info["class"], 200)
+        return Handle(self, {"$ref": ident}, clean, self.generation)
 
     def request(self, op: str, target: Any = None, *, sent: tuple[Any, ...] = (),
                 **fields: Any) -> Any:
@@ -552,21 +662,20 @@ class Session:
         for key, value in fields.items():
             message[key] = encoder.encode(value) if key in ("args", "kwargs", "value", "key",
                                                             "cotangent") else value
-        self._mutated = []
-        value = self._raw(message, encoder.blobs)
-        if self._mutated:
-            self._write_back(encoder, sent)
-        return value
+        return self._raw(message, encoder.blobs,
+                         functools.partial(self._write_back, encoder, sent))
 
-    def _write_back(self, encoder: wire.Encoder, sent: tuple[Any, ...]) -> None:
+    @staticmethod
+    def _write_back(encoder: wire.Encoder, sent: tuple[Any, ...],
+                    mutated: list[tuple[int, Any]]) -> None:
         """Mirror in-place changes the learner's code made to tensors it was given."""
         import torch
 
         by_id = {wire_id: obj for obj in _tensors_in(sent)
                  for key, wire_id in encoder._seen.items() if key == id(obj)}
-        for wire_id, new in self._mutated:
+        for wire_id, new in mutated:
             old = by_id.get(wire_id)
-            if old is None or not isinstance(new, torch.Tensor):
+            if old is None or type(new) is not torch.Tensor:
                 continue
             with torch.no_grad():
                 if old.shape != new.shape:
@@ -584,6 +693,32 @@ class Session:
                                   "data crosses; build objects there with make()")
 
 
+_NAME_KINDS = ("missing", "class", "function", "other")
+
+
+def _name_info(entry: Any) -> dict[str, Any]:
+    """What the sandbox said about one required name, reduced to the fields and types the
+    checker reads (kind, type, bases, params), whatever else the reply held."""
+    if not isinstance(entry, dict):
+        return {"kind": "missing"}
+    kind = entry.get("kind")
+    info: dict[str, Any] = {"kind": kind if kind in _NAME_KINDS else "other",
+                            "type": learner_text(entry.get("type"), 100)}
+    bases = entry.get("bases")
+    if isinstance(bases, list):
+        info["bases"] = [learner_text(b, 300) for b in bases[:64] if isinstance(b, str)]
+    params = entry.get("params")
+    if (isinstance(params, list) and len(params) <= 256
+            and all(isinstance(p, list) and len(p) == 3 and isinstance(p[0], str)
+                    and isinstance(p[1], str) and (p[2] is None or isinstance(p[2], str))
+                    for p in params)):
+        info["params"] = [[learner_text(n, 200), learner_text(k, 40),
+                           None if d is None else learner_text(d, 200)] for n, k, d in params]
+    else:
+        info["params"] = None
+    return info
+
+
 def _tensors_in(values: Any, depth: int = 0) -> list[Any]:
     import torch
 
@@ -599,6 +734,22 @@ def _tensors_in(values: Any, depth: int = 0) -> list[Any]:
         for v in values.values():
             found += _tensors_in(v, depth + 1)
     return found
+
+
+_FORWARDED_DUNDERS = frozenset({"__name__", "__qualname__", "__doc__", "__module__", "__dict__"})
+"""Special attributes a check may read from a handle (plain data, or handles)."""
+
+
+def _check_bind(handle: "Handle", args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """A call of a required top-level name must bind to the learner's signature (checked
+    here, in the checker, from the signature the sandbox reported)."""
+    name = handle._learn_target.get("$name")
+    contract = getattr(handle._learn_session, "call_contract", None)
+    if name and contract and name in contract:
+        from grader.sandbox.calls import check_bind
+
+        params, stub = contract[name]
+        check_bind(name, params, args, kwargs, stub)
 
 
 class Handle:
@@ -619,11 +770,16 @@ class Handle:
         object.__setattr__(self, "_learn_generation", generation)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        _check_bind(self, args, kwargs)
         return self._learn_session.request("call", self, args=args, kwargs=kwargs,
                                            sent=(args, kwargs))
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("_learn_") or name in ("__deepcopy__", "__copy__", "__getstate__"):
+        # Special names are protocol hooks (numpy's __array_interface__, torch's
+        # __torch_function__, copy's __deepcopy__, os.fspath's __fspath__, ...): whatever the
+        # sandbox answered would steer the checker's own code, so they are never forwarded.
+        if name.startswith("_learn_") or (name.startswith("__") and name.endswith("__")
+                                          and name not in _FORWARDED_DUNDERS):
             raise AttributeError(name)
         return self._learn_session.request("getattr", self, name=name)
 
@@ -730,6 +886,8 @@ def vjp(fn: Handle, *args: Any, wrt: tuple[Any, ...] | list[Any] = (0,), cotange
         extra["cotangent_seed"] = int(cotangent_seed)
     else:
         raise CheckAuthoringError("vjp needs a cotangent or a cotangent_seed")
+    if isinstance(fn, Handle):
+        _check_bind(fn, args, kwargs)
     message = session.request("vjp", fn, args=args, kwargs=kwargs, sent=(args, kwargs), **extra)
     if not isinstance(message, dict) or not {"out", "grads", "params"} <= set(message):
         raise SandboxFailure("your code's process sent a malformed gradient report")
