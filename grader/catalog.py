@@ -48,8 +48,10 @@ class Exercise:
         names: the functions and classes the learner defines.
         hints: shown one at a time by ``learn hint``.
         points: the exercise's maximum score (the sum of its checks' points).
-        forbidden: dotted names of APIs the submission must not call.
+        forbidden: dotted names of APIs the submission must not call, every alias included
+            (derived from the catalog's families: :func:`expand_forbidden`).
         timeout: seconds the checks may run before the submission is stopped.
+        forbidden_summary: the same, in a few lines a learner reads (``learn exercise show``).
     """
 
     id: str
@@ -61,6 +63,7 @@ class Exercise:
     points: int
     forbidden: tuple[str, ...] = ()
     timeout: float = DEFAULT_TIMEOUT
+    forbidden_summary: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,56 @@ def _string_list(entry: Any, key: str, path: Path, required: bool = True) -> tup
     return tuple(value)
 
 
+# Where one torch operator can be reached from Python: the public function (and its in-place
+# twin), torch.nn.functional (public and private), and the binding tables underneath.
+OP_ALIASES = ("torch.{op}", "torch.{op}_", "torch.nn.functional.{op}", "torch.nn.functional._{op}",
+              "torch._VF.{op}", "torch._C._VariableFunctions.{op}", "torch._C._nn.{op}",
+              "torch.ops.aten.{op}")
+FAMILY_KEYS = {"family", "says", "ops", "modules", "names"}
+
+
+def expand_forbidden(entry: dict[str, Any]) -> list[str]:
+    """Every dotted name of a forbidden family: each ATen operator in ``ops`` under every
+    alias of :data:`OP_ALIASES`, each ``torch.nn`` module class in ``modules``, and the
+    plain dotted ``names``."""
+    found: list[str] = []
+    for op in entry.get("ops", ()):
+        found += [pattern.format(op=op) for pattern in OP_ALIASES]
+    found += [f"torch.nn.{module}" for module in entry.get("modules", ())]
+    found += list(entry.get("names", ()))
+    return list(dict.fromkeys(found))
+
+
+def _forbidden(entry: Any, path: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(every forbidden dotted name, the summary lines) of a catalog entry."""
+    if "forbidden" not in entry:
+        return (), ()
+    items = entry["forbidden"]
+    if not isinstance(items, list):
+        raise ContentError(path, line_of(entry, "forbidden"), "'forbidden' must be a list")
+    names: list[str] = []
+    summary: list[str] = []
+    for item in items:
+        if isinstance(item, str) and item.strip():
+            names.append(item)
+            summary.append(item)
+            continue
+        if not isinstance(item, dict) or not isinstance(item.get("says"), str):
+            raise ContentError(path, line_of(items), "each 'forbidden' item is a dotted name or "
+                               "a family with 'says' and some of 'ops', 'modules', 'names'")
+        unknown = set(item) - FAMILY_KEYS
+        if unknown:
+            raise ContentError(path, line_of(item, sorted(unknown)[0]),
+                               f"unknown key {sorted(unknown)[0]!r} in a forbidden family")
+        for key in ("ops", "modules", "names"):
+            value = item.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                raise ContentError(path, line_of(item, key), f"{key!r} must be a list of names")
+        names += expand_forbidden(item)
+        summary.append(item["says"])
+    return tuple(dict.fromkeys(names)), tuple(summary)
+
+
 def parse_catalog(path: Path) -> Catalog:
     """Load and validate a catalog file; errors name file and line."""
     data = load_yaml(path)
@@ -206,8 +259,9 @@ def parse_catalog(path: Path) -> Catalog:
             names=_string_list(entry, "names", path),
             hints=_string_list(entry, "hints", path),
             points=points,
-            forbidden=_string_list(entry, "forbidden", path, required=False),
+            forbidden=_forbidden(entry, path)[0],
             timeout=float(timeout),
+            forbidden_summary=_forbidden(entry, path)[1],
         ))
     return Catalog(path=path, exercises=tuple(exercises))
 

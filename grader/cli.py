@@ -154,8 +154,9 @@ def _docstring_and_signatures(path: Path, names: tuple[str, ...]) -> tuple[str, 
 
 @exercise.command("show")
 @ID
+@click.option("--verbose", "-v", is_flag=True, help="List every forbidden name, aliases included.")
 @click.pass_context
-def exercise_show(ctx: click.Context, exercise_id: str) -> None:
+def exercise_show(ctx: click.Context, exercise_id: str, verbose: bool) -> None:
     """The statement, your file, and the names to define."""
     from grader.workspace import WorkspaceError, find_workspace, learner_file
 
@@ -171,7 +172,13 @@ def exercise_show(ctx: click.Context, exercise_id: str) -> None:
     for sig in sigs:
         click.echo(f"  {sig}")
     if ex.forbidden:
-        click.echo("\nNot allowed: " + ", ".join(ex.forbidden))
+        click.echo("\nNot allowed: " + "; ".join(ex.forbidden_summary or ex.forbidden))
+        if verbose:
+            click.echo(f"  ({len(ex.forbidden)} names:)")
+            for name in ex.forbidden:
+                click.echo(f"  {name}")
+        else:
+            click.echo(f"  ({len(ex.forbidden)} names in all: `learn exercise show {ex.id} --verbose`)")
     if doc:
         click.echo("\n" + doc)
     click.echo(f"\nWhen ready: learn check {ex.id}")

@@ -6,7 +6,9 @@ first line declares:
 
 * ``# expect: passed`` - a correct but differently written implementation;
 * ``# expect: failed check_a, check_b`` - a typical wrong implementation; the outcome is
-  ``failed`` and each named check fails (other checks may fail too).
+  ``failed`` and each named check fails (other checks may fail too);
+* ``# expect: failed only check_a`` - one mistake: exactly the named checks fail, every other
+  check passes (issue "Fair checks": one mistake costs the check of that idea).
 
 All variants of one exercise are graded in one worker process (one torch import).
 """
@@ -38,6 +40,8 @@ def _expectation(path: Path) -> tuple[str, list[str]]:
         raise AssertionError(f"{path}: first line must be '# expect: passed' or "
                              "'# expect: failed <check>, ...'")
     outcome, _, names = first[len("# expect:"):].strip().partition(" ")
+    if outcome == "failed" and names.startswith("only "):
+        return "failed-only", [n.strip() for n in names[5:].split(",") if n.strip()]
     return outcome, [n.strip() for n in names.split(",") if n.strip()]
 
 
@@ -76,6 +80,11 @@ def test_variant_gets_expected_outcome(exercise_id: str, variant: str) -> None:
         assert result.score == 0
         return
     outcome, names = _expectation(VARIANTS / exercise_id / variant)
+    only = outcome == "failed-only"
+    if only:
+        outcome = "failed"
+        failed = sorted(c.name for c in result.checks if c.outcome != "passed")
+        assert failed == sorted(names), f"{variant}: exactly {names} should fail\n" + _describe(result)
     assert result.outcome == outcome, _describe(result)
     if outcome == "failed":
         assert names, f"{variant}: name the check(s) it must fail"
@@ -91,6 +100,6 @@ def test_every_exercise_has_enough_variants() -> None:
     for exercise in CATALOG.exercises:
         variants = [_expectation(p) for p in _variants(exercise.id)]
         correct = [v for v in variants if v[0] == "passed"]
-        wrong = [v for v in variants if v[0] == "failed"]
+        wrong = [v for v in variants if v[0] in ("failed", "failed-only")]
         assert correct, f"{exercise.id}: add a correct but differently written variant"
         assert len(wrong) >= 6, f"{exercise.id}: needs at least 6 wrong variants, has {len(wrong)}"

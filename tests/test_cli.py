@@ -50,6 +50,16 @@ def test_show_gives_statement_file_and_names(learn_home: Path) -> None:
     assert "inverted dropout" in out.lower()
 
 
+def test_show_names_forbidden_apis_in_one_line_and_all_with_verbose(learn_home: Path) -> None:
+    code, out = run("exercise", "show", "cnn/pooling")
+    assert code == 0
+    allowed = [line for line in out.splitlines() if line.startswith("Not allowed:")]
+    assert len(allowed) == 1 and "pooling" in allowed[0]
+    assert "torch._VF" not in out and "--verbose" in out
+    code, out = run("exercise", "show", "cnn/pooling", "--verbose")
+    assert code == 0 and "torch._VF.max_pool2d" in out and "torch.ops.aten.avg_pool2d" in out
+
+
 @pytest.mark.parametrize("args", [["check", "mlp/droput"], ["hint", "cnn/pool"],
                                   ["quiz", "dropout"], ["exercise", "show", "mlp/dropuot"],
                                   ["solution", "xx/dropout"], ["reset", "mlp/drop-out"]])

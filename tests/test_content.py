@@ -56,9 +56,34 @@ def test_quiz_parses_and_is_substantial(exercise_id: str) -> None:
 
 
 def test_forbidden_names_resolve_to_real_apis() -> None:
+    """Each forbidden operator exists under at least one of its derived aliases, and each
+    module class and each plain torch name exists (other libraries may not be installed)."""
+    from grader.catalog import OP_ALIASES
     from grader.forbid import _resolve
+    from grader.yamlio import load_yaml
 
-    # Only torch's names can be verified here; other libraries may not be installed.
-    unresolved = [(e.id, name) for e in CATALOG.exercises for name in e.forbidden
-                  if name.split(".")[0] == "torch" and _resolve(name) is None]
+    data = load_yaml(CATALOG.path)
+    unresolved = []
+    for entry in data["exercises"]:
+        for item in entry.get("forbidden", []):
+            family = item if isinstance(item, dict) else {"names": [item]}
+            for op in family.get("ops", []):
+                if not any(_resolve(p.format(op=op)) for p in OP_ALIASES):
+                    unresolved.append((entry["id"], op))
+            for module in family.get("modules", []):
+                if _resolve(f"torch.nn.{module}") is None:
+                    unresolved.append((entry["id"], module))
+            for name in family.get("names", []):
+                if name.split(".")[0] == "torch" and _resolve(name) is None:
+                    unresolved.append((entry["id"], name))
     assert not unresolved, f"forbidden names that do not exist in this torch: {unresolved}"
+
+
+def test_forbidden_families_expand_to_every_alias() -> None:
+    pooling = CATALOG.get("cnn/pooling")
+    for name in ("torch.nn.functional.max_pool2d", "torch.max_pool2d", "torch._VF.max_pool2d",
+                 "torch._C._VariableFunctions.max_pool2d", "torch.ops.aten.max_pool2d",
+                 "torch._C._nn.max_pool2d_with_indices", "torch.nn.MaxPool2d",
+                 "torch.nn.functional.avg_pool2d", "torch._C._nn.avg_pool2d"):
+        assert name in pooling.forbidden, name
+    assert len(pooling.forbidden_summary) == 1 and "pooling" in pooling.forbidden_summary[0]
