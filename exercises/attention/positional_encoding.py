@@ -22,6 +22,27 @@ Two parts to write:
    positions and, in ``forward``, *adds* its first ``num_steps`` rows to the input
    ``X`` of shape ``(batch_size, num_steps, num_hiddens)``, then applies dropout.
 
+Where this differs from d2l's ``PositionalEncoding`` (which builds ``self.P`` of shape
+``(1, max_len, num_hiddens)`` in float32 by slicing ``P[:, :, 0::2] = sin`` and
+``P[:, :, 1::2] = cos``, and in ``forward`` adds ``self.P[:, :X.shape[1], :].to(X.device)``;
+following it is a fine way to write this one):
+
+* The table is also a function of its own, ``positional_encoding``, returning
+  ``(num_steps, num_hiddens)`` without d2l's leading batch dimension of 1.
+* d2l's slicing needs an even ``num_hiddens`` (for odd d there is one sine column more than
+  cosine columns, and the cosine assignment fails). Here any d >= 1 works: the unpaired last
+  column is a sine.
+* d2l adds its float32 table as it is. For a float64 ``X`` type promotion happens to give
+  float64, but a float16 or bfloat16 ``X`` comes out float32. Here the output has X's dtype,
+  whichever of float16, bfloat16, float32 and float64 it is, call after call on the same
+  module: cast the table to X's dtype as well as to its device.
+* d2l lets a sequence longer than ``max_len`` fail inside the addition (a RuntimeError about
+  shapes). Here ``forward`` raises ``ValueError`` first, with a message that says why.
+
+The values are compared with a tolerance that allows for float32 rounding (it grows with the
+position, as the error of ``i * omega_j`` in float32 does), so d2l's float32 computation is
+accurate enough; a table rounded through float16 is not.
+
 When you are done, run::
 
     learn check attention/positional-encoding
@@ -69,10 +90,12 @@ class PositionalEncoding(nn.Module):
         """Return ``dropout(X + P[:num_steps])``.
 
         Args:
-            X: embeddings of shape ``(batch_size, num_steps, num_hiddens)``, any float dtype.
+            X: embeddings of shape ``(batch_size, num_steps, num_hiddens)``, of dtype
+                float16, bfloat16, float32 or float64 (one module may see several in turn).
 
         Returns:
-            A new tensor of X's shape, dtype and device. The encoding is *added* (not
+            A new tensor of X's shape, dtype and device (for half-precision X too: cast
+            the float32 table to X's dtype before adding it). The encoding is *added* (not
             concatenated), the same table rows for every example of the batch. Dropout acts
             only in training mode; after ``.eval()`` the result is exactly ``X + P[:num_steps]``.
 

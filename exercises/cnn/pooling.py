@@ -24,6 +24,20 @@ their defaults:
 A worked example with ``X = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]``, a 2x2 window and stride 1:
 max pooling gives ``[[4, 5], [7, 8]]`` and average pooling ``[[2, 3], [5, 6]]``.
 
+Where this differs from d2l's scratch ``pool2d(X, pool_size, mode)`` (its double loop over
+the output positions, filling a buffer, is a fine way to write this one too):
+
+* d2l pools one 2-D ``X`` with a pair ``pool_size``, stride 1 and no padding. Here the window
+  is an int or a pair, ``stride`` and ``padding`` are arguments with the framework defaults
+  above (those of the ``nn.MaxPool2d`` layers d2l uses right after its scratch version), and
+  ``X`` may have leading (batch, channel) dimensions, so a real layer can be built on it.
+* d2l fills ``torch.zeros(...)``, which is float32 on the CPU whatever ``X`` is. Here the
+  result keeps X's dtype (float16, bfloat16, float32 or float64 are all tried) and device, and
+  a float64 ``X`` is pooled in float64, not rounded through float32 on the way: create the
+  buffer with ``dtype=X.dtype, device=X.device`` (or use ``X.new_zeros``).
+* d2l's ``if mode == 'max' ... elif mode == 'avg'`` silently returns zeros for any other mode,
+  and sizes are never checked. Here a wrong mode and impossible sizes raise ``ValueError``.
+
 Fill in ``pool2d``, then run::
 
     learn check cnn/pooling
@@ -44,8 +58,10 @@ def pool2d(X: torch.Tensor, pool_size: int | tuple[int, int],
     """Max or average pooling over the last two dimensions of ``X``.
 
     Args:
-        X: a float tensor of shape (H, W), (C, H, W) or (N, C, H, W). Every 2-D slice
-            (one channel of one example) is pooled on its own.
+        X: a float tensor (float16, bfloat16, float32 or float64) of shape (H, W),
+            (C, H, W) or (N, C, H, W). Every 2-D slice (one channel of one example) is
+            pooled on its own. X need not be contiguous (a permuted, channels-last view is
+            a valid input: ``reshape`` copies where ``view`` would fail).
         pool_size: the window, an int k for k x k or a pair (k_h, k_w).
         stride: how far the window moves, an int or a pair (s_h, s_w). None (the default)
             means stride = pool_size.
@@ -55,9 +71,12 @@ def pool2d(X: torch.Tensor, pool_size: int | tuple[int, int],
 
     Returns:
         A new tensor of shape (..., H_out, W_out) with the same leading dimensions, dtype
-        and device as X, where H_out = (H + 2 p_h - k_h) // s_h + 1 and likewise W_out.
-        Gradients flow back to X: in max pooling to the winning cell of each window, in
-        average pooling evenly to every cell of the window.
+        and device as X, where H_out = (H + 2 p_h - k_h) // s_h + 1 and likewise W_out
+        (floor: a window sticking out past the padded input is dropped). Its values keep
+        X's precision (a float64 X is not rounded through float32). Gradients flow back to X: in max pooling each output's
+        gradient goes whole to the winning cell of its window, in average pooling it is
+        split evenly, 1 / (k_h * k_w), over every cell of the window (a cell in several
+        windows collects from each).
 
     Raises:
         ValueError: if ``mode`` is not "max" or "avg"; if the padding is more than half of

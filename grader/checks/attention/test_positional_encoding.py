@@ -8,6 +8,10 @@ about 8e-8 * i + 1.2e-7 on CPU (measured up to i = 1000, d up to 512); CUDA's po
 allow a few ulps more. The tolerance per row is therefore 2e-6 + 3e-7 * i: 3e-4 at
 position 1000 but only a few 1e-6 near the start, where a table rounded to float16 or
 shifted by one position is off by much more.
+
+Dtypes have checks of their own: test_shape_and_dtype for the table (float32) and
+test_module_output_has_x_dtype for the module (X's dtype, half precision included). The other
+checks compare values in float64 and look at shapes, so a dtype slip costs one check.
 """
 
 import math
@@ -54,7 +58,8 @@ def _tolerance(num_steps):
 def _assert_rows_close(actual, expected, *, what, why, rtol=1e-6, slack=0.0):
     """Compare ``actual`` (already checked to be a tensor of the right shape) with the float64
     ``expected``; dim -2 is the position, and the tolerance grows with it. ``slack`` widens
-    it for checks that look for a specific gross mistake (the full table is checked next)."""
+    it for checks that look for a specific gross mistake (the full table is checked next),
+    or for an output in half precision."""
     a = actual.detach().to("cpu", torch.float64)
     e = expected.detach().to("cpu", torch.float64)
     if a.numel() == 0:
@@ -77,11 +82,12 @@ def _assert_rows_close(actual, expected, *, what, why, rtol=1e-6, slack=0.0):
 
 
 def _table(sub, num_steps, num_hiddens, why=""):
+    # Shape only: the table's dtype is test_shape_and_dtype's; values are compared in float64.
     P = sub.positional_encoding(num_steps, num_hiddens)
     assert_tensor(P, what=f"positional_encoding({num_steps}, {num_hiddens})",
-                  shape=(num_steps, num_hiddens), dtype=torch.float32,
-                  why=why or "The table has one row per position and one column per hidden unit, "
-                             "in float32.")
+                  shape=(num_steps, num_hiddens),
+                  why=why or "The table has one row per position and one column per hidden "
+                             "unit.")
     return P
 
 
@@ -231,9 +237,10 @@ def _X(rng, shape, device, dtype=torch.float32):
 def _forward(net, label, X, mode):
     # A copy, so that an in-place addition fails only test_module_does_not_modify_input.
     out = net(X.clone())
+    # The dtype is test_module_output_has_x_dtype's; the other checks compare values in float64.
     assert_tensor(out, what=f"{label} in {mode} mode on X of shape {tuple(X.shape)}",
-                  shape=tuple(X.shape), dtype=X.dtype, device=X.device,
-                  why="The encoding is added to X, so the output has X's shape, dtype and device.")
+                  shape=tuple(X.shape), device=X.device,
+                  why="The encoding is added to X, so the output has X's shape and device.")
     return out
 
 
@@ -262,6 +269,41 @@ def test_module_eval_adds_table(sub, device, rng, dtype):
         _assert_rows_close(_forward(net, label, Y, "eval"), Y.double() + _truth(T, d).to(device),
                            what=f"{label} after .eval(), called on a {other} X after a {dtype} X",
                            why=why)
+
+
+# Half precision: a float32 table must be cast to X's dtype before the addition, or type
+# promotion turns float16 + float32 into float32. Tolerances fit the dtype: the sum of X and
+# a rounded table, rounded once more, is off by at most about eps * (1 + |X + P|).
+_HALF_SLACK = {torch.float16: 2 * torch.finfo(torch.float16).eps,
+               torch.bfloat16: 2 * torch.finfo(torch.bfloat16).eps}
+
+
+@pytest.mark.points(2)
+def test_module_output_has_x_dtype(sub, device, rng):
+    p = _pick(rng, [0.1, 0.3, 0.5])
+    d, B, T = _randint(rng, 2, 16) * 2, _randint(rng, 2, 4), _randint(rng, 5, 60)
+    net, label = _module(sub, d, p)
+    net = net.to(device)
+    net.eval()
+    truth = _truth(T, d).to(device)
+    # One module, X of every dtype in turn (then float32 and float64 again): the output follows
+    # the X of each call, not the first one the module saw.
+    order = (torch.float32, torch.float64, torch.float16, torch.bfloat16, torch.float32,
+             torch.float64)
+    for dtype in order:
+        X = _X(rng, (B, T, d), device, dtype)
+        out = net(X.clone())
+        assert_tensor(out, what=f"{label} after .eval() on X of dtype {dtype}",
+                      shape=tuple(X.shape), dtype=dtype, device=X.device,
+                      why="The output has X's dtype, whichever dtype X has in this call (float16, "
+                          "bfloat16, float32, float64): cast the table to X's dtype (and device) "
+                          "before adding it. A float32 table added as is turns float16 or "
+                          "bfloat16 X into float32 (type promotion); converting the stored "
+                          "table once, to the first X's dtype, breaks the next dtype.")
+        slack = _HALF_SLACK.get(dtype, 0.0)
+        _assert_rows_close(out, X.double() + truth, rtol=max(1e-6, slack), slack=slack,
+                           what=f"{label} after .eval() on X of dtype {dtype}",
+                           why="After .eval() the module returns X + P[:num_steps], in X's dtype.")
 
 
 def test_module_encoding_is_added_not_concatenated(sub, device, rng):
@@ -386,17 +428,19 @@ def test_module_gradient_reaches_input(sub, device, rng):
     result = vjp(on_a_copy, X, wrt=[0], cotangent_seed=seed)
     out = result.out
     assert_tensor(out, what=f"{label} in eval mode on X of shape {tuple(X.shape)}",
-                  shape=tuple(X.shape), dtype=X.dtype, device=X.device,
-                  why="The encoding is added to X, so the output has X's shape, dtype and device.")
+                  shape=tuple(X.shape), device=X.device,
+                  why="The encoding is added to X, so the output has X's shape and device.")
     if not out.requires_grad:
         fail(f"{label}(X) is not connected to X in the autograd graph; build the output from X "
              "with differentiable tensor operations (no .data, .detach() or numpy).")
     if result.grads[0] is None:
         fail(f"X.grad is None after backward through {label}.")
+    # The cotangent the sandbox drew in the output's dtype; X.grad has X's dtype (float32), so
+    # only values are compared: an output in another dtype is the dtype check's business.
     G = cotangent_like(out, seed)
     assert_close(result.grads[0], G, what=f"X.grad after backward through {label} in eval mode",
                  why="Adding a constant table passes the upstream gradient through unchanged.",
-                 rtol=1e-6, atol=1e-7)
+                 rtol=1e-6, atol=1e-7, check_dtype=False)
 
 
 def test_module_has_no_trainable_parameters(sub):

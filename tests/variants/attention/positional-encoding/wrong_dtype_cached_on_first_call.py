@@ -1,4 +1,4 @@
-# expect: failed module_eval_adds_table[float64]
+# expect: failed only module_output_has_x_dtype
 """Converts the stored table to the dtype of the first X it sees and keeps it that way."""
 import torch
 from torch import nn

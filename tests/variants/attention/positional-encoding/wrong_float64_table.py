@@ -1,4 +1,4 @@
-# expect: failed shape_and_dtype, module_eval_adds_table[float32]
+# expect: failed only shape_and_dtype, module_output_has_x_dtype
 """Builds and returns the table in float64 (and adds it without casting)."""
 import math
 

@@ -1,5 +1,6 @@
-# expect: failed keeps_shape_dtype_and_device[float64]
-"""d2l-style loop that fills torch.zeros(...) (float32 by default), losing float64."""
+# expect: failed only keeps_shape_dtype_and_device
+"""d2l's loop with its own buffer, torch.zeros(...) without a dtype: float32 whatever X is.
+One mistake (the dtype), so only the dtype check fails: the gradients it routes are right."""
 import torch
 import torch.nn.functional as F
 
