@@ -31,6 +31,23 @@ without the underscore, ``torch.nn.init._calculate_fan_in_and_fan_out`` and
 ``torch.nn.init._calculate_correct_fan``). Plain random fills are fine: ``Tensor.uniform_``,
 ``Tensor.normal_``, ``Tensor.zero_``, ``torch.nn.init.uniform_``/``normal_``/``zeros_``,
 ``torch.rand``, ``torch.randn``.
+
+Where this exercise departs from d2l's code, and why:
+
+* d2l calls ``nn.init.xavier_uniform_``; here you write it (and its normal twin and the fan
+  helper) from the formulas above.
+* d2l's ``init_cnn`` (and ``init_xavier``) pick layers with ``type(module) == nn.Linear or
+  type(module) == nn.Conv2d``. Here :func:`init_weights` uses ``isinstance``: a subclass of
+  ``nn.Linear`` or ``nn.Conv2d`` (a layer you derive to add a feature) is still a fully
+  connected or convolution layer, and ``type(...) ==`` would silently leave it with PyTorch's
+  default initialization.
+* d2l's ``init_cnn`` leaves every bias at PyTorch's default, U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+  Here :func:`init_weights` also sets the biases to zero, as d2l's ``init_normal`` does
+  (``nn.init.zeros_(module.bias)``): Xavier's variance argument (o_i = sum_j w_ij x_j) has no
+  bias term, and zero biases keep every layer's output centred at 0.
+
+d2l applies its init function with ``net.apply(init_cnn)``; walking ``net.modules()`` or
+calling ``net.apply`` inside :func:`init_weights` are both fine.
 """
 
 import torch
@@ -60,14 +77,20 @@ def xavier_uniform_(tensor: torch.Tensor, gain: float = 1.0) -> torch.Tensor:
 
     Args:
         tensor: the weight to fill (at least 2-D), possibly an ``nn.Parameter`` that
-            requires grad, of any float dtype, on any device.
+            requires grad, of any float dtype (float16, bfloat16, float32, float64), on any
+            device. It may be a non-contiguous view (a transposed or sliced weight): fill
+            it where it is, without touching the rest of the tensor it is a view of.
         gain: a factor that scales the bound (default 1.0).
 
     Returns:
         The same tensor object, after filling every element of it (its dtype, device,
-        storage and ``requires_grad`` stay as they were). The fill must not be recorded by
-        autograd: use ``torch.no_grad()``. Draw from torch's global random number generator
-        (so ``torch.manual_seed`` makes it reproducible), fresh values on every call.
+        storage and ``requires_grad`` stay as they were; whatever it held before, NaN
+        included, is overwritten). The fill must not be recorded by autograd: fill under
+        ``torch.no_grad()`` (or in place on ``tensor.data``, like d2l's
+        ``weight.data[:] += 1``, or with ``torch.nn.init.uniform_``, which does it for you;
+        never by assigning a new tensor to ``tensor.data``), so a Parameter stays a
+        trainable leaf. Draw from torch's global random number generator (so ``torch.manual_seed`` makes
+        it reproducible), fresh values on every call.
 
     Raises:
         ValueError: if ``tensor`` has fewer than 2 dimensions.
@@ -96,12 +119,14 @@ def init_weights(net: nn.Module) -> None:
     """Xavier-initialize every fully connected and 2-D convolution layer of ``net`` in place.
 
     For every module in ``net`` (``net`` itself and all nested submodules) that is an
-    ``nn.Linear`` or an ``nn.Conv2d`` (a subclass counts too), fill its weight with
-    :func:`xavier_uniform_` (gain 1) and set its bias to zero if it has one
-    (``nn.Linear(..., bias=False)`` has ``bias = None``). Every other parameter (BatchNorm,
-    LayerNorm, Embedding, Conv1d, a bare ``nn.Parameter`` of a custom module, ...) stays
-    exactly as it was. The parameters stay the same ``nn.Parameter`` objects, so an
-    optimizer built earlier still trains them.
+    ``nn.Linear`` or an ``nn.Conv2d`` (a subclass counts too: ``isinstance``, not d2l's
+    ``type(m) == ...``), fill its weight with :func:`xavier_uniform_` (gain 1) and set its
+    bias to zero if it has one (``nn.Linear(..., bias=False)`` has ``bias = None``). Every
+    other parameter and buffer (BatchNorm, LayerNorm, Embedding, Conv1d, ConvTranspose2d, a
+    bare ``nn.Parameter`` of a custom module, ...) stays exactly as it was. The parameters
+    stay the same ``nn.Parameter`` objects, in their own memory, with their dtype, device and
+    ``requires_grad`` and without autograd history, so an optimizer built earlier still
+    trains them.
 
     Args:
         net: any ``nn.Module``.

@@ -118,23 +118,31 @@ _NORMAL_WHY = ("Xavier's compromise (fan_in + fan_out) * std^2 / 2 = 1 gives "
                "standard deviation, not the variance).")
 
 
-def _check_uniform_range(values, bound, what):
-    """All |x| <= bound, the extremes reach it, and half of the mass is inside bound / 2."""
+def _check_uniform_range(values, bound, what, dtype=torch.float32):
+    """All |x| <= bound, the extremes reach it, and half of the mass is inside bound / 2.
+
+    ``dtype``: the tensor's own dtype. A draw computed in it (``torch.rand`` in the tensor's
+    dtype, scaled and shifted) is rounded two or three times, each by up to a relative
+    ``finfo(dtype).eps`` (float16: 1e-3, bfloat16: 8e-3): past the bound, short of it, or
+    across a / 2. The slack below allows for that and no more.
+    """
     n = values.numel()
+    rounding = max(1e-5, 3 * torch.finfo(dtype).eps)
     top = float(values.abs().max())
-    if top > bound * (1 + 1e-5):
+    if top > bound * (1 + rounding):
         fail(f"{what}: some values have |x| = {top / bound:.4g} · a, beyond the bound "
              "a = gain * sqrt(6 / (fan_in + fan_out)); uniform draws from U(-a, a) never leave "
              "[-a, a].")
     # P(no draw within eps * a of the edge) = (1 - eps / 2)^n ~ exp(-40) with eps = 80 / n.
     eps = 80.0 / n
     for side, extreme in (("largest", float(values.max())), ("smallest", -float(values.min()))):
-        if extreme < bound * (1 - eps):
+        if extreme < bound * (1 - eps - rounding):
             fail(f"{what}: the {side} of {n} values is only {extreme / bound:.4g} · a in size; "
                  "draws from U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)) come "
                  "arbitrarily close to both -a and a, so the range is too narrow.")
     inner = float((values.abs() <= bound / 2).double().mean())
-    tol = 5 * math.sqrt(0.25 / n)
+    # A band of relative width `rounding` around a / 2 holds a fraction `rounding` of U(-a, a).
+    tol = 5 * math.sqrt(0.25 / n) + rounding
     if abs(inner - 0.5) > tol:
         fail(f"{what}: {inner:.1%} of the values lie in [-a/2, a/2]; a uniform distribution "
              "puts half of them there. Draw uniformly (uniform_ or torch.rand), not from "
@@ -393,14 +401,17 @@ def test_parameter_keeps_requires_grad_without_history(sub, device, rng):
                  "stay an ordinary trainable leaf.")
 
 
-@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
+_DTYPES = [torch.float32, torch.float64, torch.float16, torch.bfloat16]
+
+
+@pytest.mark.parametrize("dtype", _DTYPES, ids=[str(d).removeprefix("torch.") for d in _DTYPES])
 def test_keeps_dtype_and_device(sub, device, rng, dtype):
     shape = (_randint(rng, 200, 300), _randint(rng, 400, 500))
     fan_in, fan_out = _expected_fans(shape)
     values = _fill(sub, "xavier_uniform_", shape, device, dtype=dtype,
                    call=f"xavier_uniform_(W) with W of shape {shape} and dtype {dtype}")
     _check_uniform_range(values, math.sqrt(6.0 / (fan_in + fan_out)),
-                         f"xavier_uniform_(W) with W of dtype {dtype}")
+                         f"xavier_uniform_(W) with W of dtype {dtype}", dtype)
     values = _fill(sub, "xavier_normal_", shape, device, dtype=dtype,
                    call=f"xavier_normal_(W) with W of shape {shape} and dtype {dtype}")
     _check_second_moment(values, 2.0 / (fan_in + fan_out), 3.0,

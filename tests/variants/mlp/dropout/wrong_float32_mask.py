@@ -1,4 +1,4 @@
-# expect: failed keeps_shape_dtype_and_device[float64]
+# expect: failed only keeps_shape_dtype_and_device[float64], keeps_shape_dtype_and_device[float16], keeps_shape_dtype_and_device[bfloat16]
 import torch
 from torch import nn
 

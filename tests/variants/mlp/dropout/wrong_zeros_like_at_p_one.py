@@ -1,4 +1,4 @@
-# expect: failed p_one_stays_in_autograd_graph
+# expect: failed only p_one_stays_in_autograd_graph
 import torch
 from torch import nn
 
