@@ -212,6 +212,21 @@ def test_make_pair_batches_pads_and_covers_every_pair():
     assert seen == 50
 
 
+def test_batches_have_the_layout_a_dataloader_yields():
+    """[[tokens, segments, valid_lens], y], lists as torch's collation makes them (d2l's
+    train_batch_ch13 moves X element-wise only when it is a list)."""
+    vocab = load_vocab()
+    pairs = load_pair_dataset("train")[:8]
+    (tokens, segments, valid_lens), y = encode_pairs(pairs, vocab, _tokens_and_segments)
+    items = [((tokens[i], segments[i], valid_lens[i]), y[i]) for i in range(8)]
+    collated = next(iter(torch.utils.data.DataLoader(items, batch_size=8)))
+    batch = next(iter(make_pair_batches(pairs, vocab, 8, _tokens_and_segments)))
+    for ours, theirs in ((batch, collated), (batch[0], collated[0])):
+        assert type(ours) is type(theirs) is list and len(ours) == len(theirs)
+    for ours, theirs in zip([*batch[0], batch[1]], [*collated[0], collated[1]]):
+        assert torch.equal(ours, theirs)
+
+
 def test_shuffled_batches_are_reproducible_and_differ_per_epoch():
     vocab = load_vocab()
     pairs = load_pair_dataset("train")[:40]

@@ -28,10 +28,34 @@ grader calls your four functions with its own data)::
     train_iter = make_pair_batches(load_pair_dataset("train"), vocab, 32,
                                    get_tokens_and_segments, shuffle=True)
 
-Every batch is ``((tokens, segments, valid_lens), y)``, like d2l's SNLI loader: token ids
-and segment ids of shape ``(batch_size, num_steps)``, the valid lengths ``(batch_size,)``
-and the labels ``(batch_size,)``. The encoder maps ``encoder(tokens, segments, valid_lens)``
+Every batch is ``[[tokens, segments, valid_lens], y]``: what a torch ``DataLoader`` yields
+over d2l's ``SNLIBERTDataset``, whose items are ``((tokens, segments, valid_lens), y)`` (the
+DataLoader's collation turns every tuple into a list). Token ids and segment ids have shape
+``(batch_size, num_steps)``, the valid lengths and the labels ``(batch_size,)``. Batches
+built by hand may hold tuples instead, ``((tokens, segments, valid_lens), y)``: your
+``fine_tune`` must accept both. The encoder maps ``encoder(tokens, segments, valid_lens)``
 to ``(batch_size, num_steps, num_hiddens)``, one vector per position.
+
+Where this exercise departs from d2l's code (Natural Language Inference: Fine-Tuning BERT,
+``d2l.train_ch13`` and ``d2l.train_batch_ch13``), and why:
+
+* d2l's ``BERTClassifier(bert)`` takes the whole pretrained BERT model and reuses its
+  ``bert.hidden``, the pooler pretrained by next-sentence prediction. This package ships the
+  encoder only, so ``BERTClassifier(encoder, num_hiddens, num_classes)`` builds a new pooler.
+* d2l builds its layers with ``nn.LazyLinear`` and runs one batch through the network before
+  making the optimizer. Here use ``nn.Linear`` with the sizes you are given: the optimizer
+  is made right after the model (and the checks read the layers' shapes), when a lazy layer
+  would have no parameters yet.
+* d2l's ``forward(inputs)`` takes one sequence of three tensors; here ``forward(tokens,
+  segments, valid_lens)`` takes them as three arguments, like the encoder (``model(*X)``).
+* d2l fine-tunes with one learning rate for everything (``Adam(net.parameters(),
+  lr=1e-4)``); here Adam gets two parameter groups, a small rate for the pretrained encoder
+  and a larger one for the head, which starts from scratch.
+* d2l's ``train_ch13`` takes a loss, a test set and a list of devices (``nn.DataParallel``)
+  and plots the training loss ``metric[0] / metric[2]``; ``fine_tune`` uses cross-entropy
+  and one device, and returns that loss for each epoch. ``train_batch_ch13`` moves ``X``
+  element by element only ``if isinstance(X, list)`` and calls ``X.to(device)`` otherwise,
+  which fails on a tuple; here ``X`` may be a list or a tuple.
 
 Nothing is forbidden here; write the code yourself rather than copying d2l's.
 """
@@ -62,8 +86,9 @@ class BERTClassifier(nn.Module):
     """The pretrained encoder plus a new classification head on the ``<cls>`` vector.
 
     Attributes (the checks use these names):
-        encoder: the encoder you were given, the very same object (not a copy): its
-            pretrained parameters are the ones that get fine-tuned.
+        encoder: the encoder you were given, the very same object (not a copy), registered
+            as a submodule: its pretrained parameters are among the model's parameters and
+            are the ones that get fine-tuned.
         hidden: ``nn.Linear(num_hiddens, num_hiddens)`` followed by ``nn.Tanh()``
             (e.g. an ``nn.Sequential``), BERT's pooler.
         output: ``nn.Linear(num_hiddens, num_classes)``, the output layer trained from scratch.
@@ -77,9 +102,11 @@ class BERTClassifier(nn.Module):
                 valid_lens: torch.Tensor) -> torch.Tensor:
         """Logits ``(batch_size, num_classes)``.
 
-        Encode the batch (pass ``valid_lens`` on, so that padding is ignored), take the
-        encoder's output at position 0 (the ``<cls>`` token) only, then ``hidden`` and
-        ``output``. No softmax: the loss works on logits.
+        Call the encoder once, ``encoder(tokens, segments, valid_lens)`` with the three
+        tensors unchanged (pass ``valid_lens`` on, so that padding is ignored), take its
+        output at position 0 (the ``<cls>`` token) only, then ``hidden`` and ``output``. Stay
+        in the autograd graph (no ``torch.no_grad()``, no ``detach()``): the encoder is
+        trained too. No softmax: the loss works on logits.
         """
         raise NotImplementedError("implement BERTClassifier.forward")
 
@@ -109,18 +136,20 @@ def fine_tune(model: nn.Module, train_iter, optimizer: torch.optim.Optimizer,
 
     Args:
         model: maps ``model(tokens, segments, valid_lens)`` to logits.
-        train_iter: re-iterable batches ``((tokens, segments, valid_lens), y)`` (a list, a
-            DataLoader, make_pair_batches(...)); iterate it once per epoch. Batches may have
-            different sizes (the last one is often smaller).
+        train_iter: re-iterable batches ``[[tokens, segments, valid_lens], y]`` or
+            ``((tokens, segments, valid_lens), y)`` (a list of batches, a DataLoader,
+            make_pair_batches(...)); accept the inputs as a list and as a tuple. Iterate it
+            once per epoch. Batches may have different sizes (the last one is often smaller).
         optimizer: the optimizer to use (e.g. from make_optimizer); do not make another.
         num_epochs: how many passes over ``train_iter``.
         device: move every tensor of each batch (the three inputs and ``y``) there with
             ``.to(device)`` before using it.
 
     Returns:
-        One float per epoch: the mean cross-entropy over that epoch's examples, i.e. the sum
-        of every example's loss (as computed in the forward pass that led to the update) over
-        the number of examples. Not the last batch's loss, and not the mean of batch means.
+        A list with one float per epoch (empty for ``num_epochs=0``): the mean cross-entropy
+        over that epoch's examples, i.e. the sum of every example's loss (as computed in the
+        forward pass that led to the update) over the number of examples. Not the last
+        batch's loss, and not the mean of batch means.
 
     Put the model in training mode, and for each batch: clear the old gradients, compute the
     per-example losses, backpropagate their mean (or their sum, as d2l does) and take one

@@ -39,10 +39,25 @@ The algorithm you will write (follow it exactly, the checks compare with it):
    below 1, so the shortest sequences would always win.
 
 Call ``step_fn`` exactly once for each sequence you extend, with a fresh list
-``[bos] + tokens`` (never with a finished prefix), and add up log-probabilities in
-float64 or Python floats (``step_fn`` may return float32, on the GPU). Return the tokens
-as a list of Python ints, without ``bos`` and with the final ``eos`` if the sequence has
-one.
+``[bos] + tokens`` that you do not change afterwards (never with a finished prefix), and add
+up log-probabilities in float64 or Python floats (``step_fn`` may return float32, float16 or
+bfloat16, on the GPU; numpy has no bfloat16). Return the tokens as a list of Python ints,
+without ``bos`` and with the final ``eos`` if the sequence has one.
+
+Where this departs from d2l (the book gives prose and a figure, no code), and why:
+
+* In the book every sequence kept at a step is extended at the next one (its figure keeps
+  A, C, then AB, CE, then ABD, CED), and the final candidates are cut at eos afterwards
+  ("discard portions including and after <eos>"). Here a sequence ending in ``eos`` has
+  finished (point 3 above): it leaves the beam and is never extended, so no place in the
+  beam goes to continuations that the cut would throw away.
+* The book scores the cut candidate, so its log P and its L leave the eos out. Here the
+  ``eos`` stays in the candidate: log P includes the eos token's log-probability (the
+  model's probability of stopping there is part of the sequence's probability) and L counts
+  it, so the finished ``A B eos`` and the unfinished ``A B`` are two candidates with two
+  scores.
+* The book says that L ** alpha "penalizes long sequences"; dividing a negative log P by
+  L ** alpha in fact raises the score of long sequences, which is its purpose (point 5 above).
 
 Fill in the function below, then run::
 
@@ -66,7 +81,8 @@ def beam_search(step_fn: Callable[[list[int]], torch.Tensor], bos: int, eos: int
             a 1-D tensor of next-token log-probabilities over the whole vocabulary (any
             float dtype, any device). It is a pure function of ``prefix``.
         bos: the begin-of-sequence token; it starts every prefix passed to ``step_fn`` and
-            is never part of the result.
+            is not part of the result. It may be outside the vocabulary or a token id the
+            decoder can also output (then that token may appear in the result).
         eos: the end-of-sequence token; a sequence ending in it is finished.
         beam_size: how many sequences the beam keeps after each step (1 gives greedy search).
         max_len: the largest number of steps, so the longest possible result (eos included).

@@ -9,10 +9,12 @@ per-sentence version:
 * Tokens are the whitespace-separated words of each string: use ``str.split()`` with no
   argument, so repeated spaces, tabs and newlines all separate words. Tokens are compared
   exactly ("The" and "the" differ).
-* ``p_n`` is the n-gram precision of the prediction: how many of its ``len_pred - n + 1``
-  n-grams also occur in the label, divided by ``len_pred - n + 1``. Matches are *clipped*:
-  an n-gram that occurs c times in the label can be matched at most c times, so
-  ``"the the the"`` does not get full precision against ``"the cat"``.
+* An n-gram is a run of n consecutive words, compared word by word (``("a", "bc")`` and
+  ``("ab", "c")`` differ). ``p_n`` is the n-gram precision of the prediction: how many of its
+  ``len_pred - n + 1`` n-grams also occur in the label, divided by ``len_pred - n + 1``.
+  Matches are *clipped*: an n-gram that occurs c times in the label can be matched at most c
+  times, so ``"the the the"`` does not get full precision against ``"the cat"``. A label
+  with fewer than n words has no n-grams, so nothing matches and p_n = 0.
 * The first factor is the brevity penalty. A short prediction has few n-grams and could
   reach a high precision cheaply, so it is multiplied by ``exp(1 - len_label / len_pred)``
   (< 1). A prediction as long as the label or longer gets the factor 1: no bonus.
@@ -24,10 +26,23 @@ p_3 = 1/3, p_4 = 0/2, and the brevity factor is exp(1 - 6/5).
 Edge cases (this exercise's contract, stricter than d2l's code):
 
 * If the prediction has fewer than n tokens it has no n-grams, and p_n = 0; so whenever
-  ``len_pred < k`` the score is 0.0 (d2l-en silently skips those n instead; do not).
+  ``len_pred < k`` the score is 0.0.
 * An empty prediction scores 0.0, also when the label is empty. A non-empty prediction
   against an empty label scores 0.0 too (no n-gram can match).
-* ``k < 1`` raises ``ValueError``.
+* ``k < 1`` raises ``ValueError``, whatever the sentences (check it first).
+
+Where this departs from d2l's code (``d2l.bleu``), and why:
+
+* d2l splits on one space, ``split(' ')``: two spaces in a row, or a space at either end,
+  make an empty "word", and the empty string becomes one empty word. Here ``str.split()``
+  with no argument, so that the spacing of a sentence never changes its score.
+* d2l-en multiplies p_n only for n up to ``min(k, len_pred)``, so a prediction shorter
+  than k silently skips the n-grams it does not have (and d2l-zh, which goes up to k,
+  divides by zero). Here those p_n are 0, as the formula says, and the score is 0.0.
+* d2l needs no rule for an empty prediction (its split gives one empty word); with
+  ``str.split()`` the brevity term would divide by zero, so an empty prediction scores 0.0.
+* With ``k < 1`` d2l returns the brevity factor alone, which is no BLEU score at all; here
+  it is an error.
 
 Fill in the function below, then run::
 

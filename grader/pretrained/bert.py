@@ -19,7 +19,7 @@ import csv
 import functools
 import math
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import torch
 from torch import nn
@@ -218,17 +218,21 @@ def load_pair_dataset(split: str) -> list[Pair]:
     return [(list(a), list(b), label) for a, b, label in _read_pairs(split)]
 
 
-Batch = tuple[tuple[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]
+Batch = list[Any]
+"""``[[tokens, segments, valid_lens], y]``, as a torch ``DataLoader`` collates it."""
 TokensAndSegments = Callable[[list[str], "list[str] | None"], tuple[list[str], list[int]]]
 
 
 def encode_pairs(pairs: Sequence[Pair], vocab: Vocab,
                  get_tokens_and_segments: TokensAndSegments,
                  num_steps: int | None = None) -> Batch:
-    """One padded batch ``((tokens, segments, valid_lens), y)`` for ``pairs``.
+    """One padded batch ``[[tokens, segments, valid_lens], y]`` for ``pairs``.
 
-    Each pair becomes ``get_tokens_and_segments(tokens_a, tokens_b)``; token ids are padded
-    with ``<pad>`` and segments with 0 up to ``num_steps`` (default: the longest in the batch).
+    The layout is what a torch ``DataLoader`` yields over d2l's ``SNLIBERTDataset``: its items
+    are ``((tokens, segments, valid_lens), y)``, and the default collation turns every tuple
+    into a list. Each pair becomes ``get_tokens_and_segments(tokens_a, tokens_b)``; token ids
+    are padded with ``<pad>`` and segments with 0 up to ``num_steps`` (default: the longest in
+    the batch).
     """
     encoded = [get_tokens_and_segments(list(a), list(b)) for a, b, _ in pairs]
     longest = max(len(tokens) for tokens, _ in encoded)
@@ -243,16 +247,17 @@ def encode_pairs(pairs: Sequence[Pair], vocab: Vocab,
         token_rows.append(vocab[list(tokens)] + [pad] * (steps - len(tokens)))
         segment_rows.append([int(s) for s in segments] + [0] * (steps - len(segments)))
         lens.append(len(tokens))
-    X = (torch.tensor(token_rows, dtype=torch.long), torch.tensor(segment_rows, dtype=torch.long),
-         torch.tensor(lens, dtype=torch.long))
-    return X, torch.tensor([label for _, _, label in pairs], dtype=torch.long)
+    X = [torch.tensor(token_rows, dtype=torch.long), torch.tensor(segment_rows, dtype=torch.long),
+         torch.tensor(lens, dtype=torch.long)]
+    return [X, torch.tensor([label for _, _, label in pairs], dtype=torch.long)]
 
 
 class PairBatches:
     """Re-iterable batches of sentence pairs, like d2l's SNLI ``DataLoader``.
 
-    Each ``iter()`` is one epoch; with ``shuffle`` every epoch has a new order, drawn from
-    ``generator`` (reproducible) or from torch's global RNG.
+    Each batch is ``[[tokens, segments, valid_lens], y]``, lists as a ``DataLoader`` collates
+    them (see :func:`encode_pairs`). Each ``iter()`` is one epoch; with ``shuffle`` every epoch
+    has a new order, drawn from ``generator`` (reproducible) or from torch's global RNG.
     """
 
     def __init__(self, pairs: Sequence[Pair], vocab: Vocab, batch_size: int,
@@ -276,13 +281,14 @@ class PairBatches:
         for start in range(0, n, self.batch_size):
             idx = order[start:start + self.batch_size]
             steps = int(valid_lens[idx].max())
-            yield (tokens[idx, :steps], segments[idx, :steps], valid_lens[idx]), y[idx]
+            # Lists, not tuples: what a DataLoader's default collation yields.
+            yield [[tokens[idx, :steps], segments[idx, :steps], valid_lens[idx]], y[idx]]
 
 
 def make_pair_batches(pairs: Sequence[Pair], vocab: Vocab, batch_size: int,
                       get_tokens_and_segments: TokensAndSegments, shuffle: bool = False,
                       generator: torch.Generator | None = None) -> PairBatches:
-    """Batches ``((tokens, segments, valid_lens), y)`` of ``pairs`` for an encoder's vocab.
+    """Batches ``[[tokens, segments, valid_lens], y]`` of ``pairs`` for an encoder's vocab.
 
     ``get_tokens_and_segments(tokens_a, tokens_b)`` builds each input (pass your own). Every
     batch is padded to its longest pair; iterate the result once per epoch.
@@ -291,7 +297,7 @@ def make_pair_batches(pairs: Sequence[Pair], vocab: Vocab, batch_size: int,
 
 
 @torch.no_grad()
-def evaluate_accuracy(model: nn.Module, data_iter: Iterable[Batch],
+def evaluate_accuracy(model: nn.Module, data_iter: Iterable[Sequence[Any]],
                       device: torch.device | str | None = None) -> float:
     """The fraction of examples whose argmax logit is the label (the model in eval mode)."""
     was_training = model.training

@@ -16,7 +16,8 @@ from grader.asserts import assert_close, assert_number, assert_tensor, fail, is_
 from grader.pretrained import (CONFIG, NUM_CLASSES, load_pair_dataset, load_pretrained_encoder,
                                load_vocab)
 from grader.sandbox.fixtures import bert as fx
-from grader.sandbox.host import Handle, deepcopy, is_instance, make, type_info, vjp
+from grader.sandbox.host import (Handle, LearnerError, deepcopy, is_instance, make, type_info,
+                                  vjp)
 
 D = CONFIG["num_hiddens"]
 FX = "grader.sandbox.fixtures.bert:"
@@ -414,10 +415,17 @@ def _fine_tune_setup(sub, rng, backbone_lr=0.02, head_lr=0.05, dtype="float64", 
     return model, opt, fx.small_classifier(seed, NUM_CLASSES, dtype, record)
 
 
-def _batches(sub, rng, sizes, kind="uneven_batches"):
-    """Batches built in the sandbox (a handle) and the same batches built here."""
+def _batches(sub, rng, sizes, kind="uneven_batches", **kwargs):
+    """Batches built in the sandbox (a handle) and the same batches built here.
+
+    ``kind="loader_batches"`` is a real torch DataLoader (lists, as d2l's SNLI loader
+    yields); the others are lists of batches in ``layout`` "list" (the default, what a
+    DataLoader yields) or "tuple" (d2l's dataset items uncollated).
+    """
     seed = _seed(rng)
-    return make(sub, FX + kind, seed, list(sizes)), fx.batch_list(seed, sizes)
+    local = fx.loader_batch_list(seed, sizes) if kind == "loader_batches" else \
+        fx.batch_list(seed, sizes, **kwargs)
+    return make(sub, FX + kind, seed, list(sizes), **kwargs), local
 
 
 class _Adam:
@@ -485,7 +493,7 @@ def _parameters(model):
 
 @pytest.mark.points(3)
 def test_fine_tune_returns_per_example_mean_losses(sub, device, rng):
-    batches, local_batches = _batches(sub, rng, (7, 3, 12, 1, 5))
+    batches, local_batches = _batches(sub, rng, (7, 3, 12, 1, 5), kind="loader_batches")
     model, opt, local = _fine_tune_setup(sub, rng)
     model.to(device)
     local.to(device)
@@ -569,6 +577,29 @@ def test_fine_tune_uses_the_given_optimizer(sub, device, rng):
         if torch.equal(after[name], before[name]):
             fail(f"fine_tune did not change {name} with the optimizer it was given; call "
                  "optimizer.step() after each backward pass.")
+
+
+def test_fine_tune_accepts_list_and_tuple_batches(sub, device, rng):
+    for layout in ("list", "tuple"):
+        batches, _ = _batches(sub, rng, (4, 3), layout=layout)
+        model, opt, _ = _fine_tune_setup(sub, rng, 0.01, 0.01, "float32")
+        model.to(device)
+        if layout == "list":
+            # A failure here is not about the layout: it fails like any other check.
+            sub.fine_tune(model, batches, opt, 1, device)
+            continue
+        try:
+            sub.fine_tune(model, batches, opt, 1, device)
+        except LearnerError as exc:
+            if isinstance(exc, NotImplementedError):
+                raise
+            fail("fine_tune worked on batches [[tokens, segments, valid_lens], y] (lists, what "
+                 f"a DataLoader yields) but raised {_text(exc.remote_type, 60)}: "
+                 f"{_text(str(exc), 200)} on the same batches written with tuples, "
+                 "((tokens, segments, valid_lens), y). Accept both: move each of the three "
+                 "inputs whatever sequence holds them (e.g. [x.to(device) for x in X]); d2l's "
+                 "train_batch_ch13 does that only when isinstance(X, list) and calls "
+                 "X.to(device) otherwise.")
 
 
 def test_fine_tune_moves_batches_to_device(sub, device, rng):

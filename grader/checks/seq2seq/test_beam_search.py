@@ -152,6 +152,43 @@ def _as_tokens(out, what: str) -> list[int]:
     return out
 
 
+# Scorings that differ from the specified one only in how eos counts: (score(total, eos
+# log-prob, length, finished, alpha), the mistake, the rule).
+_MISSCORINGS = (
+    (lambda total, lp_eos, n, fin, a: total / max(1, n - fin) ** a,
+     "L did not count the final eos",
+     "L is the candidate's length with its eos counted"),
+    (lambda total, lp_eos, n, fin, a: (total - lp_eos) / n ** a,
+     "log P left out the eos token's log-probability",
+     "log P sums the log-probabilities of all the candidate's tokens, its final eos included"),
+    (lambda total, lp_eos, n, fin, a: (total - lp_eos) / max(1, n - fin) ** a,
+     "log P and L both left out the final eos (as d2l's book does when it truncates at eos)",
+     "here log P includes eos's log-probability and L counts eos"),
+)
+
+
+def _misscoring(case, seq: list[int]) -> tuple[str, str] | None:
+    """(mistake, rule) of an eos-scoring mistake whose ranking of the correct candidates picks
+    ``seq`` alone (None if none does, or ``seq`` is not a candidate)."""
+    table, bos, eos, alpha = case["table"], case["bos"], case["eos"], case["alpha"]
+    _, _, beams = _trace(table, bos, case["beam_size"], case["max_len"], alpha)
+    candidates = {s for beam in beams for s in beam}
+    if tuple(seq) not in candidates:
+        return None
+    terms = []
+    for s in candidates:
+        finished = s[-1] == eos
+        lp_eos = table.row((bos,) + s[:-1])[eos] if finished else 0.0
+        terms.append((s, _log_p(table, bos, list(s)), lp_eos, len(s), int(finished)))
+    for score, mistake, rule in _MISSCORINGS:
+        scores = {s: score(total, lp, n, fin, alpha) for s, total, lp, n, fin in terms}
+        best = max(scores.values())
+        if scores[tuple(seq)] >= best - 1e-9 and \
+                sum(v >= best - 1e-9 for v in scores.values()) == 1:
+            return mistake, rule
+    return None
+
+
 def _judge(out, expected: list[int], case, what: str | None = None, why: str = "") -> None:
     what = what or _what(case)
     seq = _as_tokens(out, what)
@@ -160,14 +197,27 @@ def _judge(out, expected: list[int], case, what: str | None = None, why: str = "
     table, bos, eos = case["table"], case["bos"], case["eos"]
     tail = f" {why}" if why else ""
     if not seq:
+        if expected == [eos]:
+            fail(f"{what} returned an empty list; the best sequence here is eos alone (a "
+                 "one-token finished sequence): keep the eos of a finished sequence in the "
+                 f"result.{tail}")
         fail(f"{what} returned an empty list; the empty start sequence is not a candidate, "
              f"the answer has at least one token.{tail}")
     if seq[0] == bos and seq[1:] == expected:
         fail(f"{what} returned the right tokens but with bos in front; the result must not "
              f"include bos.{tail}")
+    misscored = _misscoring(case, seq)
     if expected and expected[-1] == eos and seq == expected[:-1]:
-        fail(f"{what} returned the right tokens but without the final eos; keep the eos of a "
-             f"finished sequence in the result.{tail}")
+        # Two different mistakes return the winner's tokens without its eos: dropping the eos
+        # from the result, or a ranking that leaves eos out of L or log P and so prefers the
+        # unfinished prefix. Name the second only when its ranking gives this very answer.
+        if misscored is None:
+            fail(f"{what} returned the tokens of the best sequence without its final eos; keep "
+                 f"the eos of a finished sequence in the result.{tail}")
+        fail(f"{what} returned the tokens of the best sequence without its final eos. Either "
+             "the eos was dropped from the result (keep it), or the candidates were ranked as "
+             f"if {misscored[0]}, which makes this unfinished prefix win ({misscored[1]})."
+             f"{tail}")
     if len(seq) > case["max_len"]:
         fail(f"{what} returned {len(seq)} tokens, more than max_len = {case['max_len']}: stop "
              f"after max_len steps.{tail}")
@@ -181,6 +231,10 @@ def _judge(out, expected: list[int], case, what: str | None = None, why: str = "
     got = _score(_log_p(table, bos, seq), len(seq), alpha)
     best = _score(_log_p(table, bos, expected), len(expected), alpha)
     if got < best:
+        if misscored is not None:
+            fail(f"{what} returned a sequence of {len(seq)} token(s), but a correct beam search "
+                 "keeps a candidate with a higher score log P / L**alpha. Your choice is the "
+                 f"best candidate if {misscored[0]}; {misscored[1]}.{tail}")
         fail(f"{what} returned a sequence of {len(seq)} token(s), but a correct beam search "
              "keeps a candidate with a higher score log P / L**alpha. Every sequence that was "
              "in the beam after any step is a candidate (short ones from early steps, finished "
@@ -532,12 +586,15 @@ def test_invalid_arguments_raise_value_error(sub, device, rng):
                       why="beam_size and max_len must both be at least 1.")
 
 
-@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.float16, torch.bfloat16],
+                         ids=["float32", "float64", "float16", "bfloat16"])
 def test_accepts_step_fn_output_dtype_and_device(sub, ref, device, rng, dtype):
+    half = dtype in (torch.float16, torch.bfloat16)
     for _ in range(10):
         case = _random_case(rng, dtype=dtype)
         out, _ = _call(sub, case, device)
         _judge(out, _expected(ref, case, device), case,
                why=f"step_fn returns {dtype} log-probabilities on {device.type}; read them "
-                   "whatever their dtype and device and add them up in float64 or Python "
-                   "floats.")
+                   "whatever their dtype and device" + (
+                       " (half precision too: numpy has no bfloat16, so .numpy() fails on it)"
+                       if half else "") + " and add them up in float64 or Python floats.")

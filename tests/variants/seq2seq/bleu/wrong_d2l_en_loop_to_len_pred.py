@@ -1,4 +1,4 @@
-# expect: failed prediction_shorter_than_n_scores_zero
+# expect: failed only prediction_shorter_than_n_scores_zero
 """d2l-en's loop to min(k, len_pred): skips the n a short prediction has no n-grams for."""
 import collections
 import math

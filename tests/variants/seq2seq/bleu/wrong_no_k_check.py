@@ -1,4 +1,4 @@
-# expect: failed k_below_one_raises_value_error
+# expect: failed only k_below_one_raises_value_error
 import math
 from collections import Counter
 

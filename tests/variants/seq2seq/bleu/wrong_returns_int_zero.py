@@ -1,4 +1,4 @@
-# expect: failed returns_python_float_in_unit_interval
+# expect: failed only returns_python_float_in_unit_interval
 import math
 from collections import Counter
 
