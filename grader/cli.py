@@ -126,9 +126,15 @@ def exercise_list(fmt: str) -> None:
 
         print_json(rows)
         return
-    from grader.render import console, exercise_table
+    from grader.render import console, exercise_table, quiz_table
 
-    exercise_table(console(), rows)
+    out = console()
+    exercise_table(out, rows)
+    topics = [r for r in _quiz_rows(summary, []) if r["quiz_only"]]
+    if topics:
+        out.print("\n[bold]Quiz-only topics[/] (no code to grade: `learn quiz ID`; all quizzes: "
+                  "`learn quiz list`)")
+        quiz_table(out, topics, review=False)
 
 
 def _docstring_and_signatures(path: Path, names: tuple[str, ...]) -> tuple[str, list[str]]:
@@ -244,55 +250,172 @@ def hint(exercise_id: str) -> None:
         click.echo(f"(that was the last hint; `learn solution {ex.id} --force` shows the reference)")
 
 
-def _load_quiz(ex: Exercise) -> Any:
-    from grader.quiz import parse_quiz
+def _bank(quiet: bool = False) -> list[Any]:
+    """Every quiz (exercises' in catalog order, then the quiz-only topics)."""
+    from grader.quiz import load_bank
 
-    path = paths_for(ex.id).quiz
-    if not path.is_file():
-        _die(f"{ex.id} has no quiz yet")
     try:
-        return parse_quiz(path)
+        return load_bank(catalog_ids=_catalog().ids)
     except ContentError as exc:
+        if quiet:
+            click.echo(f"warning: {exc}", err=True)
+            return []
         _die(str(exc))
 
 
+def _find_quiz(quiz_id: str) -> Any:
+    """The quiz of an exercise or a quiz-only topic (their files have the same derived path)."""
+    from grader.quiz import parse_quiz
+
+    catalog = _catalog()
+    path = paths_for(quiz_id).quiz
+    if "/" in quiz_id and ".." not in quiz_id and path.is_file():
+        try:
+            q = parse_quiz(path)
+        except ContentError as exc:
+            _die(str(exc))
+        if q.id == quiz_id:
+            return q
+    if quiz_id in catalog.ids:
+        _die(f"{quiz_id} has no quiz yet")
+    from grader.quiz import quiz_files
+
+    ids = list(catalog.ids)
+    for file in quiz_files():
+        chapter, name = file.parent.name, file.stem
+        if f"{chapter}/{name}" not in ids:
+            ids.append(f"{chapter}/{name}")
+    near = suggest(quiz_id, ids)
+    extra = f"; did you mean {' or '.join(near)}?" if near else ""
+    _die(f"unknown exercise or quiz topic {quiz_id!r}{extra} (run `learn quiz list` to see every "
+         "quiz)")
+
+
+def _complete_quiz_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    from click.shell_completion import CompletionItem
+
+    from grader.quiz import load_bank
+
+    try:
+        bank = load_bank()
+    except ContentError:
+        return []
+    return [CompletionItem(q.id) for q in bank if q.id.startswith(incomplete)] + (
+        [CompletionItem("list")] if "list".startswith(incomplete) else [])
+
+
+_WORDS = {
+    "en": {"answer": "your answer", "correct": "correct", "wrong": "wrong",
+           "is": "the answer is", "all": "(choose all that apply, e.g. a,c)"},
+    "zh": {"answer": "你的答案", "correct": "正确", "wrong": "错误", "is": "答案是",
+           "all": "(多选,例如 a,c)"},
+}
+
+
+def _problem(message: str, lang: str) -> str:
+    """A parse_answer message in the quiz's language."""
+    rules = [(r"answer with one letter from (\w) to (\w)", "请用 {0} 到 {1} 中的一个字母作答"),
+             (r"answer with letters from (\w) to (\w).*", "请用 {0} 到 {1} 中的字母作答,例如 a,c"),
+             (r"answer with a number.*", "请输入一个数,例如 0.25"),
+             (r"answer with a finite number", "请输入一个有限的数"),
+             (r"answer with a word or a short phrase", "请用一个词或短语作答")]
+    zh = next((text.format(*m.groups()) for pattern, text in rules
+               if (m := re.fullmatch(pattern, message))), "")
+    if not zh or lang == "en":
+        return message
+    return zh if lang == "zh" else f"{message} / {zh}"
+
+
+def _say(lang: str, en: str, zh: str) -> str:
+    return {"en": en, "zh": zh}.get(lang, f"{en}\n{zh}")
+
+
+def _score_line(correct: int, total: int, lang: str) -> str:
+    en, zh = f"{correct}/{total} correct", f"答对 {correct}/{total}"
+    return {"en": en, "zh": zh}.get(lang, f"{en} / {zh}")
+
+
+def _word(key: str, lang: str) -> str:
+    if lang == "both":
+        return f"{_WORDS['en'][key]} / {_WORDS['zh'][key]}" if key != "all" else _WORDS["en"][key]
+    return _WORDS[lang][key]
+
+
 @cli.command()
-@ID
+@click.argument("quiz_id", metavar="[ID|list]", required=False, shell_complete=_complete_quiz_ids)
 @click.option("--answers", type=click.Path(dir_okay=False, exists=True),
-              help="A YAML mapping question id -> answer (non-interactive).")
+              help="A YAML mapping question id -> answer (non-interactive); its `convention:` "
+                   "key says how choices are written: letters (the quiz file's own order, the "
+                   "default) or text (the option's text).")
+@click.option("--lang", type=click.Choice(["en", "zh", "both"]),
+              help="Language of the questions (default: from LEARN_LANG or the locale; both "
+                   "when unsure).")
+@click.option("--review", is_flag=True,
+              help="Re-ask the questions you got wrong, across all topics (or only ID's), most "
+                   "missed first, until each has been answered right once.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-def quiz(exercise_id: str, answers: str | None, fmt: str) -> None:
-    """Concept questions about ID (interactive, or graded from --answers FILE)."""
+def quiz(quiz_id: str | None, answers: str | None, lang: str | None, review: bool,
+         fmt: str) -> None:
+    """Concept questions about ID: an exercise or a quiz-only topic (`learn quiz list`).
+
+    \b
+    Interactive by default: the options are shuffled (the same order every time for you)
+    and you answer with the letters shown. --answers FILE grades a file instead.
+    """
     from grader import quiz as quizmod
 
-    ex = _exercise(exercise_id)
-    q = _load_quiz(ex)
-    if answers:
-        given = _read_answers(Path(answers), q)
-        results = quizmod.grade_answers(q, given)
-    else:
-        results = _ask(q, fmt)
-    correct = sum(r.correct for r in results)
+    lang = lang or quizmod.default_lang()
+    if review:
+        if answers:
+            _die("--review asks interactively; it cannot be used with --answers")
+        _review(quiz_id, lang)
+        return
+    if quiz_id is None:
+        _die("give a quiz id (an exercise or a topic), `list`, or --review; "
+             "`learn quiz list` shows every quiz")
+    if quiz_id == "list":
+        _quiz_list(fmt, lang)
+        return
+    q = _find_quiz(quiz_id)
+    convention = "letters"
     with _progress() as store:
-        store.record_quiz(ex.id, correct, len(results))
+        if answers:
+            given, convention = _read_answers(Path(answers), q)
+            results = quizmod.grade_answers(q, given, convention)
+        else:
+            results = _ask(q, lang, store)
+        for r in results:
+            store.record_answer(q.id, r.question.id, r.correct)
+        correct = sum(r.correct for r in results)
+        store.record_quiz(q.id, correct, len(results))
     if fmt == "json":
         from grader.render import print_json
 
-        print_json({"exercise": ex.id, "correct": correct, "total": len(results),
+        print_json({"exercise": q.id, "quiz_only": q.quiz_only, "correct": correct,
+                    "total": len(results), "convention": convention if answers else "shown",
+                    "lang": lang,
                     "questions": [{"id": r.question.id, "correct": r.correct,
                                    "given": list(r.given) if isinstance(r.given, tuple) else r.given,
                                    "problem": r.problem,
-                                   "explanation": r.question.explanation} for r in results]})
+                                   "shown_order": "".join(quizmod.LETTERS[i] for i in r.order),
+                                   "explanation": r.question.explanation,
+                                   "explanation_zh": r.question.explanation_zh} for r in results]})
     else:
         if answers:
+            click.echo(f"(answers read as {'option texts' if convention == 'text' else 'letters of the quiz file’s own order'}: convention: {convention})")
             for r in results:
-                _show_answer(r)
-        click.echo(click.style(f"{correct}/{len(results)} correct", bold=True))
+                _show_answer(r, lang)
+        click.echo(click.style(_score_line(correct, len(results), lang), bold=True))
+        if correct < len(results):
+            click.echo("(`learn quiz --review` asks the ones you missed again)" if lang == "en"
+                       else "(`learn quiz --review` 会再问一遍答错的题)" if lang == "zh" else
+                       "(`learn quiz --review` asks the ones you missed again / 会再问一遍答错的题)")
     sys.exit(0 if correct == len(results) else 1)
 
 
-def _read_answers(path: Path, q: Any) -> dict[str, Any]:
+def _read_answers(path: Path, q: Any) -> tuple[dict[str, Any], str]:
+    from grader.quiz import CONVENTIONS
     from grader.yamlio import load_yaml
 
     try:
@@ -301,66 +424,183 @@ def _read_answers(path: Path, q: Any) -> dict[str, Any]:
         _die(str(exc))
     if not isinstance(data, dict):
         _die(f"{path}: the answers file must be a mapping of question id to answer")
+    data = dict(data)
+    convention = data.pop("convention", "letters")
+    if convention not in CONVENTIONS:
+        _die(f"{path}: convention must be one of {', '.join(CONVENTIONS)} (letters: the order "
+             f"of the options in the quiz file; text: each option's text), not {convention!r}")
     ids = [question.id for question in q.questions]
     for key in data:
         if key not in ids:
             near = suggest(str(key), ids)
             extra = f"; did you mean {' or '.join(near)}?" if near else ""
             _die(f"{path}: unknown question id {key!r}{extra} (questions: {', '.join(ids)})")
-    return dict(data)
+    return data, convention
 
 
-def _show_question(question: Any, number: int, total: int) -> None:
+def _show_question(question: Any, number: int, total: int, lang: str, order: list[int],
+                   where: str = "") -> None:
     from grader.quiz import LETTERS
 
-    click.echo(click.style(f"\nQ{number}/{total} [{question.id}] ", bold=True) + question.prompt)
-    if question.prompt_zh:
-        click.echo(f"    {question.prompt_zh}")
-    for letter, choice in zip(LETTERS, question.choices):
-        click.echo(f"  {letter}) {choice}")
+    label = f"\n{where}[{question.id}] " if where else f"\nQ{number}/{total} [{question.id}] "
+    click.echo(click.style(label, bold=True) + question.prompt_text(lang))
+    for letter, index in zip(LETTERS, order):
+        click.echo(f"  {letter}) {question.choice_text(index, lang)}")
     if question.kind == "multiple":
-        click.echo("  (choose all that apply, e.g. a,c)")
+        click.echo(f"  {_word('all', lang)}")
 
 
-def _show_answer(result: Any) -> None:
+def _show_answer(result: Any, lang: str) -> None:
     q = result.question
+    order = result.order or None
     if result.correct:
-        click.echo(click.style(f"✓ {q.id}: correct", fg="green"))
+        click.echo(click.style(f"✓ {q.id}: {_word('correct', lang)}", fg="green"))
     else:
         why = f" ({result.problem})" if result.problem else ""
-        click.echo(click.style(f"✗ {q.id}: wrong{why}; the answer is {q.correct_text()}", fg="red"))
-    click.echo(f"  {q.explanation}")
-    if q.explanation_zh:
-        click.echo(f"  {q.explanation_zh}")
+        click.echo(click.style(f"✗ {q.id}: {_word('wrong', lang)}{why}; {_word('is', lang)} "
+                               f"{q.correct_text(order, lang)}", fg="red"))
+    click.echo(f"  {q.explanation_text(lang)}")
 
 
-def _ask(q: Any, fmt: str) -> list[Any]:
-    from grader.quiz import AnswerResult, is_correct, parse_answer
+def _ask_one(question: Any, topic: str, lang: str, learner: str, number: int, total: int,
+             where: str = "") -> Any:
+    from grader.quiz import AnswerResult, display_order, is_correct, parse_answer, to_file_letters
 
+    order = display_order(question, learner, topic)
+    _show_question(question, number, total, lang, order, where)
+    while True:
+        raw = click.prompt(_word("answer", lang), default="", show_default=False)
+        try:
+            shown = parse_answer(question, raw)
+            break
+        except ValueError as exc:
+            click.echo(f"  {_problem(str(exc), lang)}")
+    given = to_file_letters(question, shown, order)
+    result = AnswerResult(question, given, is_correct(question, given), order=order)
+    _show_answer(result, lang)
+    return result
+
+
+def _ask(q: Any, lang: str, store: Any) -> list[Any]:
+    learner = store.learner_id()
     results = []
-    for number, question in enumerate(q.questions, 1):
-        _show_question(question, number, len(q.questions))
-        while True:
-            raw = click.prompt("your answer", default="", show_default=False)
-            try:
-                given = parse_answer(question, raw)
-                break
-            except ValueError as exc:
-                click.echo(f"  {exc}")
-        result = AnswerResult(question, given, is_correct(question, given))
-        _show_answer(result)
-        results.append(result)
+    try:
+        for number, question in enumerate(q.questions, 1):
+            results.append(_ask_one(question, q.id, lang, learner, number, len(q.questions)))
+    except click.Abort:
+        for r in results:
+            store.record_answer(q.id, r.question.id, r.correct)
+        click.echo(f"\nstopped after {len(results)} of {len(q.questions)} questions "
+                   "(those answers are kept for `learn quiz --review`)")
+        sys.exit(1)
     return results
+
+
+def _review(quiz_id: str | None, lang: str) -> None:
+    from collections import deque
+
+    quizzes: dict[str, Any] = {}
+    with _progress() as store:
+        learner = store.learner_id()
+        due = store.review_due()
+        if quiz_id is not None:
+            _find_quiz(quiz_id)
+            due = [d for d in due if d[0] == quiz_id]
+        items = []
+        for topic, qid, misses in due:
+            if topic not in quizzes:
+                try:
+                    quizzes[topic] = _find_quiz_quiet(topic)
+                except ContentError:
+                    quizzes[topic] = None
+            question = quizzes[topic].get(qid) if quizzes[topic] else None
+            if question is not None:
+                items.append((topic, question, misses))
+        if not items:
+            click.echo(_say(lang, "nothing to review: no question's last answer was wrong",
+                            "没有要复习的题:没有哪道题最近一次答错"))
+            return
+        total = len(items)
+        click.echo(click.style(_say(
+            lang, f"Review: {total} question(s) you got wrong, most missed first; each comes "
+                  "back until you answer it right.",
+            f"复习:{total} 道答错的题,错得最多的在前;每道题答对之前会反复出现。"), bold=True))
+        queue = deque(items)
+        done = 0
+        rounds = 0
+        try:
+            while queue:
+                topic, question, misses = queue[0]
+                note = (f"[{done}/{total} · {topic} · "
+                        + _say(lang, f"missed {misses}×", f"错过 {misses} 次") + "] ")
+                result = _ask_one(question, topic, lang, learner, done + 1, total, note)
+                queue.popleft()
+                rounds += 1
+                store.record_answer(topic, question.id, result.correct)
+                if result.correct:
+                    done += 1
+                else:
+                    queue.append((topic, question, misses + 1))
+        except click.Abort:
+            click.echo(f"\nstopped: {done}/{total} answered right, {len(queue)} still to review "
+                       "(`learn quiz --review` goes on where you left off)")
+            sys.exit(1)
+    click.echo(click.style(_say(lang, f"review done: all {total} answered right ({rounds} answers)",
+                                f"复习完成:{total} 道题全部答对(共作答 {rounds} 次)"), bold=True))
+
+
+def _find_quiz_quiet(quiz_id: str) -> Any:
+    from grader.quiz import parse_quiz
+
+    path = paths_for(quiz_id).quiz
+    if not path.is_file():
+        return None
+    q = parse_quiz(path)
+    return q if q.id == quiz_id else None
+
+
+def _quiz_rows(summary: dict[str, Any], due: list[tuple[str, str, int]]) -> list[dict[str, Any]]:
+    catalog = _catalog()
+    titles = {e.id: e.title for e in catalog.exercises}
+    rows = []
+    for q in _bank(quiet=True):
+        p = summary.get(q.id)
+        rows.append({"id": q.id, "title": q.title or titles.get(q.id, ""),
+                     "title_zh": q.title_zh, "quiz_only": q.quiz_only,
+                     "questions": len(q.questions), "quiz": _quiz_text(p),
+                     "to_review": sum(1 for t, _, _ in due if t == q.id)})
+    return rows
+
+
+def _quiz_list(fmt: str, lang: str = "en") -> None:
+    with _progress() as store:
+        summary = store.summary()
+        due = store.review_due()
+    rows = _quiz_rows(summary, due)
+    if fmt == "json":
+        from grader.render import print_json
+
+        print_json(rows)
+        return
+    from grader.render import console, quiz_table
+
+    if lang == "zh":
+        rows = [dict(r, title=r["title_zh"] or r["title"]) for r in rows]
+    quiz_table(console(), rows)
+    click.echo(f"{len(rows)} quizzes, {sum(r['questions'] for r in rows)} questions; "
+               "`learn quiz ID` to take one"
+               + (f"; {len(due)} to review: `learn quiz --review`" if due else ""))
 
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 def progress(fmt: str) -> None:
-    """Where you stand: exercises passed and failing, quiz scores, hints used."""
+    """Where you stand: exercises passed and failing, quiz scores, hints used, questions to review."""
     catalog = _catalog()
     with _progress() as store:
         summary = store.summary()
+        due = store.review_due()
         location = store.path
     rows = []
     for ex in catalog.exercises:
@@ -369,14 +609,16 @@ def progress(fmt: str) -> None:
                      "status": p.status if p else "not started",
                      "attempts": p.attempts if p else 0, "hints_shown": p.hints_shown if p else 0,
                      "quiz": _quiz_text(p)})
+    topics = [r for r in _quiz_rows(summary, due) if r["quiz_only"]]
     if fmt == "json":
         from grader.render import print_json
 
-        print_json({"store": str(location), "exercises": rows})
+        print_json({"store": str(location), "exercises": rows, "quiz_topics": topics,
+                    "review_due": len(due)})
         return
     passed = sum(r["status"] == "passed" for r in rows)
     failing = sum(r["status"] == "failing" for r in rows)
-    quizzes = sum(bool(r["quiz"]) for r in rows)
+    quizzes = sum(bool(r["quiz"]) for r in rows) + sum(bool(t["quiz"]) for t in topics)
     hints = sum(r["hints_shown"] for r in rows)
     click.echo(f"{passed}/{len(rows)} exercises passed, {failing} failing; "
                f"{quizzes} quizzes taken; {hints} hints used.")
@@ -384,6 +626,13 @@ def progress(fmt: str) -> None:
         if r["status"] != "not started" or r["quiz"] or r["hints_shown"]:
             click.echo(f"  {r['id']:<32} {r['status']:<14} attempts {r['attempts']:<3} "
                        f"hints {r['hints_shown']:<2} quiz {r['quiz'] or '-'}")
+    taken = [t for t in topics if t["quiz"]]
+    click.echo(f"{len(taken)}/{len(topics)} quiz-only topics taken"
+               + (":" if taken else " (`learn quiz list` shows them)."))
+    for t in taken:
+        click.echo(f"  {t['id']:<32} {'quiz only':<14} quiz {t['quiz']}")
+    if due:
+        click.echo(f"{len(due)} question(s) to review: `learn quiz --review`")
     click.echo(f"(progress is stored in {location})")
 
 
@@ -472,7 +721,91 @@ def nbgrader_export(course_dir: str, assignment: str, force: bool,
     click.echo(f"next: cd {course_dir} && nbgrader generate_assignment {assignment}")
 
 
-@cli.command()
+class _GradeGroup(click.Group):
+    """``learn grade SUBMISSIONS [OPTIONS]`` grades; ``learn grade merge DIR...`` merges."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or args[0] not in self.commands:
+            args = ["class", *args]
+        return super().parse_args(ctx, args)
+
+
+@cli.group("grade", cls=_GradeGroup, context_settings=CONTEXT_SETTINGS)
+def grade_group() -> None:
+    """Grade a class: `learn grade SUBMISSIONS [OPTIONS]`; `learn grade merge DIR...`."""
+
+
+def _parse_shard(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    match = re.fullmatch(r"(\d+)/(\d+)", text.strip())
+    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        _die(f"--shard takes K/N with 1 <= K <= N (e.g. 2/8), not {text!r}")
+    return int(match.group(1)), int(match.group(2))
+
+
+def _formats(fmt: str) -> tuple[str, ...]:
+    from grader.batch import FORMATS
+
+    formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        _die(f"unknown format {', '.join(bad) or '(none)'}; choose from {', '.join(FORMATS)}")
+    return formats
+
+
+def _visibility(pairs: tuple[str, ...], file: str | None = None) -> dict[str, str]:
+    """``--visibility LEVEL`` (every check) or ``ID[:CHECK]=LEVEL``; a file's settings first."""
+    import json
+
+    from grader.batch import VISIBILITIES
+
+    found: dict[str, str] = {}
+    if file:
+        try:
+            found.update(json.loads(Path(file).read_text(encoding="utf-8")).get("visibility", {}))
+        except (OSError, ValueError, AttributeError) as exc:
+            _die(f"cannot read the visibility settings in {file}: {exc}")
+    for pair in pairs:
+        key, _, level = pair.rpartition("=")
+        key = key or "*"
+        if level not in VISIBILITIES:
+            _die(f"--visibility {pair!r}: the level must be one of {', '.join(VISIBILITIES)}")
+        if key != "*":
+            _exercise(key.split(":")[0])
+        found[key] = level
+    return found
+
+
+def _summarize(summary: Any, fmt_terminal: bool = True) -> None:
+    click.echo(summary.line())
+    if fmt_terminal and summary.results:
+        from grader.render import console
+        from grader.report import print_summary
+
+        print_summary(console(), summary.results, summary.seed)
+    for note in summary.notes:
+        click.echo(f"note: {note}", err=True)
+    for path in summary.outputs:
+        click.echo(f"wrote {path}")
+    if summary.infrastructure_errors:
+        _die(f"{summary.infrastructure_errors} submission(s) could not be graded by the grader "
+             "itself (not the students' fault: see their message in results.json); rerun the "
+             "same command to retry exactly those", 3)
+
+
+class _DefaultCommand(click.Command):
+    """The default command of a group: its usage line reads as the group's."""
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        path = ctx.parent.command_path if ctx.parent else ctx.command_path
+        formatter.write_usage(path, " ".join(self.collect_usage_pieces(ctx)))
+
+
+@grade_group.command("class", cls=_DefaultCommand, context_settings=CONTEXT_SETTINGS,
+                     epilog="Exit status: 0 grading completed (whatever the students scored); 2 "
+                            "usage error; 3 some submissions could not be graded by the grader "
+                            "itself (rerun to retry them). Shards: `learn grade merge DIR...`.")
 @click.argument("submissions", type=click.Path(file_okay=False, exists=True))
 @click.option("--exercise", "exercise_ids", multiple=True, metavar="ID", shell_complete=_complete_ids,
               help="Grade only this exercise (repeatable; default: every exercise).")
@@ -480,49 +813,122 @@ def nbgrader_export(course_dir: str, assignment: str, force: bool,
               show_default="min(4, CPUs)", help="Submissions graded in parallel.")
 @click.option("--out", type=click.Path(file_okay=False), default="learn-grades", show_default=True,
               help="Where results go; a rerun with the same arguments resumes there.")
-@click.option("--format", "fmt", default="csv,json,junit", show_default=True,
-              help="Comma-separated: csv, json, gradescope, junit.")
+@click.option("--format", "fmt", default="csv,json,junit,report", show_default=True,
+              help="Comma-separated: csv (grades.csv, totals.csv), json, junit, gradescope, "
+                   "report (feedback/<student>.md, report.html).")
 @click.option("--timeout", type=click.FloatRange(min=1.0), help="Seconds per submission and exercise.")
-@click.option("--seed", type=click.IntRange(0, 2**31 - 1), help="The inputs' seed (default: random, kept in OUT/run.json).")
+@click.option("--seed", type=click.IntRange(0, 2**31 - 1),
+              help="The inputs' seed (default: random, kept in OUT/run.json); replays a class.")
+@click.option("--regrade", multiple=True, metavar="STUDENT",
+              help="Grade this student again even if nothing changed (repeatable).")
+@click.option("--single", is_flag=True,
+              help="SUBMISSIONS is one student's submission (Gradescope's layout), not a class.")
+@click.option("--shard", metavar="K/N", help="Grade only the K-th of N parts of the class "
+              "(needs --seed); combine the parts with `learn grade merge`.")
+@click.option("--assignment", help="nbgrader course: the assignment to grade (default: the only one).")
+@click.option("--visibility", "visibility", multiple=True, metavar="[ID[:CHECK]=]LEVEL",
+              help="Gradescope visibility of the checks (visible, after_due_date, "
+                   "after_published, hidden).")
+@click.option("--visibility-file", type=click.Path(dir_okay=False, exists=True), hidden=True)
 @click.option("--allow-unisolated", is_flag=True,
               help="Grade even where the sandbox's namespaces are unavailable (trusted code only).")
 def grade(submissions: str, exercise_ids: tuple[str, ...], jobs: int, out: str, fmt: str,
-          timeout: float | None, seed: int | None, allow_unisolated: bool) -> None:
-    """Grade a folder of student submissions (one folder per student)."""
-    from grader.batch import FORMATS, GradeError, grade_class
+          timeout: float | None, seed: int | None, regrade: tuple[str, ...], single: bool,
+          shard: str | None, assignment: str | None, visibility: tuple[str, ...],
+          visibility_file: str | None, allow_unisolated: bool) -> None:
+    """Grade SUBMISSIONS: one folder per student, or an nbgrader course directory.
 
-    formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
-    bad = [f for f in formats if f not in FORMATS]
-    if bad or not formats:
-        _die(f"unknown format {', '.join(bad) or '(none)'}; choose from {', '.join(FORMATS)}")
-    exercises = [_exercise(i) for i in exercise_ids] if exercise_ids else list(_catalog().exercises)
+    Each student's folder holds the exercise files loose (dropout.py) or as the workspace tree
+    (mlp/dropout.py, exercises/mlp/dropout.py). An nbgrader course (submitted/<student>/
+    <assignment>/*.ipynb) is graded without running a notebook, and the scores go into its
+    gradebook.
+    """
+    import signal
+
+    # A scheduler's cancel (SIGTERM: Slurm, CI) stops the run like Ctrl-C: the checkers and
+    # every sandbox are killed, the results so far are kept for a rerun.
+    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        _grade(submissions, exercise_ids, jobs, out, fmt, timeout, seed, regrade, single, shard,
+               assignment, visibility, visibility_file, allow_unisolated)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _grade(submissions: str, exercise_ids: tuple[str, ...], jobs: int, out: str, fmt: str,
+           timeout: float | None, seed: int | None, regrade: tuple[str, ...], single: bool,
+           shard: str | None, assignment: str | None, visibility: tuple[str, ...],
+           visibility_file: str | None, allow_unisolated: bool) -> None:
+    from grader.batch import GradeError, grade_class
+    from grader.export import nbgrader as nbg
+
+    formats = _formats(fmt)
+    shard_kn = _parse_shard(shard)
+    shown = _visibility(visibility, visibility_file)
+    chosen = [_exercise(i) for i in exercise_ids] if exercise_ids else list(_catalog().exercises)
+    folder = Path(submissions)
+    course = nbg.is_course(folder) and not single
+    if "gradescope" in formats and not single:
+        _die("--format gradescope writes the results of one submission: add --single (what "
+             "the Gradescope autograder runs), or use csv/json for a class")
+    sources = None
+    if course:
+        try:
+            assignment = nbg.course_assignment(folder, assignment)
+        except ValueError as exc:
+            _die(str(exc))
+        chosen = nbg.course_exercises(folder, assignment, chosen)
+        if not chosen:
+            _die(f"no notebook of {assignment!r} in {folder} is an exercise of this package")
+        sources = nbg.extract_class(folder, assignment, chosen,
+                                    Path(out).resolve() / "extracted" / assignment)
+    elif assignment:
+        _die(f"--assignment is for an nbgrader course directory; {folder} has no submitted/ folder")
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+    from grader.render import console
+
     with Progress("grading", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=__import__("grader.render", fromlist=["console"]).console(stderr=True),
-                  disable=not sys.stderr.isatty(), transient=True) as bar:
+                  console=console(stderr=True), disable=not sys.stderr.isatty(),
+                  transient=True) as bar:
         task = bar.add_task("grading", total=None)
 
         def on_progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
         try:
-            summary = grade_class(Path(submissions), exercises, Path(out), jobs=jobs,
-                                  timeout=timeout, seed=seed, formats=formats,
-                                  on_progress=on_progress, allow_unisolated=allow_unisolated)
+            summary = grade_class(folder, chosen, Path(out), jobs=jobs, timeout=timeout,
+                                  seed=seed, formats=formats, on_progress=on_progress,
+                                  allow_unisolated=allow_unisolated, single=single,
+                                  regrade=regrade, shard=shard_kn, sources=sources,
+                                  visibility=shown)
         except GradeError as exc:
             _die(str(exc))
-    counts = summary.counts()
-    students = len({s for s, _ in summary.results})
-    click.echo(f"graded {len(summary.results)} submissions of {students} student(s) "
-               f"({summary.graded_now} now, {summary.resumed} already done): "
-               + ", ".join(f"{counts.get(k, 0)} {k.replace('_', ' ')}" for k in
-                           ("passed", "failed", "not_attempted", "error", "timeout", "not_submitted")))
-    for path in summary.outputs:
-        click.echo(f"wrote {path}")
-    if summary.infrastructure_errors:
-        _die(f"{summary.infrastructure_errors} submission(s) could not be graded by the grader "
-             "itself; rerun the same command to retry them", 3)
+    if course and shard_kn is None:
+        try:
+            count = nbg.write_gradebook(folder, assignment, chosen, summary.results)
+        except ValueError as exc:
+            _summarize(summary, "gradescope" not in formats)
+            _die(str(exc))
+        click.echo(f"wrote {count} grades into {folder / 'gradebook.db'} (assignment "
+                   f"{assignment}): `nbgrader export` and formgrader show them")
+    _summarize(summary, "gradescope" not in formats)
+
+
+@grade_group.command("merge", context_settings=CONTEXT_SETTINGS)
+@click.argument("folders", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True))
+@click.option("--out", type=click.Path(file_okay=False), default="learn-grades", show_default=True)
+@click.option("--format", "fmt", default="csv,json,junit,report", show_default=True,
+              help="As for `learn grade`.")
+def grade_merge(folders: tuple[str, ...], out: str, fmt: str) -> None:
+    """Combine the OUT folders of `learn grade --shard K/N` runs into one run's files."""
+    from grader.batch import GradeError, merge
+
+    try:
+        summary = merge([Path(f) for f in folders], Path(out), formats=_formats(fmt))
+    except GradeError as exc:
+        _die(str(exc))
+    _summarize(summary)
 
 
 @cli.group("gradescope")
@@ -533,13 +939,35 @@ def gradescope_group() -> None:
 @gradescope_group.command("build")
 @click.argument("exercise_ids", nargs=-1, metavar="[IDS]...", shell_complete=_complete_ids)
 @click.option("--out", type=click.Path(dir_okay=False), default="autograder.zip", show_default=True)
-def gradescope_build(exercise_ids: tuple[str, ...], out: str) -> None:
+@click.option("--seed", type=click.IntRange(0, 2**31 - 1),
+              help="The seed every submission is graded with (default: chosen now, and printed).")
+@click.option("--visibility", "visibility", multiple=True, metavar="[ID[:CHECK]=]LEVEL",
+              help="What students see of each check on Gradescope: visible (default), "
+                   "after_due_date, after_published or hidden; repeatable, most specific wins.")
+@click.option("--torch", "torch_version", metavar="VERSION",
+              help="The torch setup.sh installs (default: this machine's).")
+@click.option("--cuda", metavar="TAG", help="Install torch's CUDA wheel (e.g. cu121), not the CPU one.")
+def gradescope_build(exercise_ids: tuple[str, ...], out: str, seed: int | None,
+                     visibility: tuple[str, ...], torch_version: str | None, cuda: str | None) -> None:
     """Write an autograder zip (setup.sh, run_autograder, this package) for IDS (default: all)."""
-    from grader.export.gradescope import build_zip
+    from grader.export.gradescope import build_torch_version, build_zip
+    from grader.runner import new_seed
 
     exercises = [_exercise(i) for i in exercise_ids] if exercise_ids else list(_catalog().exercises)
-    names = build_zip(Path(out), exercises)
+    shown = _visibility(visibility)
+    chosen = seed if seed is not None else new_seed()
+    try:
+        torch_version = torch_version or build_torch_version()
+        names = build_zip(Path(out), exercises, seed=chosen, visibility=shown,
+                          torch=torch_version, cuda=cuda)
+    except ValueError as exc:
+        _die(str(exc))
+    except Exception as exc:  # noqa: BLE001 - importlib.metadata: torch not installed
+        _die(f"cannot tell which torch to pin ({exc}); pass --torch VERSION")
     click.echo(f"wrote {out} ({len(names)} files) for {', '.join(e.id for e in exercises)}")
+    click.echo(f"every submission is graded with seed {chosen} and torch {torch_version} "
+               f"({cuda or 'CPU'}); checks visible: "
+               + (", ".join(f"{k}={v}" for k, v in shown.items()) or "all"))
     click.echo("upload it as the assignment's autograder on Gradescope")
 
 

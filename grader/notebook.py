@@ -153,30 +153,56 @@ def hint(exercise_id: str) -> None:
     print(f"Hint {index + 1} of {len(exercise.hints)} for {exercise.id}:\n{exercise.hints[index]}")
 
 
-def quiz(exercise_id: str) -> None:
-    """Ask the concept quiz with ``input()``; the score is recorded like ``learn quiz``."""
+def quiz(exercise_id: str, lang: str | None = None) -> None:
+    """Ask the concept quiz of an exercise or quiz-only topic with ``input()``.
+
+    ``lang`` is ``"en"``, ``"zh"`` or ``"both"`` (default: ``LEARN_LANG`` or the locale, both
+    when unsure). The options are shuffled like ``learn quiz`` shuffles them (the same order
+    for you every time); answer with the letters shown. The score and each answer are
+    recorded like ``learn quiz``'s (so ``learn quiz --review`` sees the misses).
+    """
     from grader.catalog import paths_for
     from grader.progress import Progress
-    from grader.quiz import LETTERS, is_correct, parse_answer, parse_quiz
+    from grader.quiz import (
+        LANGS,
+        LETTERS,
+        default_lang,
+        display_order,
+        is_correct,
+        parse_answer,
+        parse_quiz,
+        to_file_letters,
+    )
 
+    lang = lang or default_lang()
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
     q = parse_quiz(paths_for(exercise_id).quiz)
+    word = {"en": ("your answer", "correct", "the answer is"),
+            "zh": ("你的答案", "正确", "答案是")}
+    en, zh = word["en"], word["zh"]
+    words = word.get(lang) or tuple(f"{a} / {b}" for a, b in zip(en, zh))
     correct = 0
-    for number, question in enumerate(q.questions, 1):
-        print(f"\nQ{number}/{len(q.questions)} {question.prompt}")
-        for letter, choice in zip(LETTERS, question.choices):
-            print(f"  {letter}) {choice}")
-        while True:
-            try:
-                given = parse_answer(question, input("your answer: "))
-                break
-            except ValueError as exc:
-                print(f"  {exc}")
-        ok = is_correct(question, given)
-        correct += ok
-        print(("✓ correct" if ok else f"✗ the answer is {question.correct_text()}")
-              + f"\n  {question.explanation}")
     with Progress.open() as store:
-        store.record_quiz(exercise_id, correct, len(q.questions))
+        learner = store.learner_id()
+        for number, question in enumerate(q.questions, 1):
+            order = display_order(question, learner, q.id)
+            print(f"\nQ{number}/{len(q.questions)} {question.prompt_text(lang)}")
+            for letter, index in zip(LETTERS, order):
+                print(f"  {letter}) {question.choice_text(index, lang)}")
+            while True:
+                try:
+                    shown = parse_answer(question, input(f"{words[0]}: "))
+                    break
+                except ValueError as exc:
+                    print(f"  {exc}")
+            ok = is_correct(question, to_file_letters(question, shown, order))
+            correct += ok
+            store.record_answer(q.id, question.id, ok)
+            print((f"✓ {words[1]}" if ok else
+                   f"✗ {words[2]} {question.correct_text(order or None, lang)}")
+                  + f"\n  {question.explanation_text(lang)}")
+        store.record_quiz(q.id, correct, len(q.questions))
     print(f"\n{correct}/{len(q.questions)} correct")
 
 

@@ -29,6 +29,10 @@ CREATE INDEX IF NOT EXISTS checks_exercise ON checks (exercise);
 CREATE TABLE IF NOT EXISTS hints (exercise TEXT PRIMARY KEY, shown INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS quizzes (
     exercise TEXT NOT NULL, correct INTEGER NOT NULL, total INTEGER NOT NULL, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS quiz_answers (
+    topic TEXT NOT NULL, question TEXT NOT NULL, correct INTEGER NOT NULL, at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS quiz_answers_question ON quiz_answers (topic, question);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
@@ -100,6 +104,34 @@ class Progress:
         with self.conn:
             self.conn.execute("INSERT INTO quizzes VALUES (?, ?, ?, ?)",
                               (exercise, correct, total, time.time()))
+
+    def record_answer(self, topic: str, question: str, correct: bool) -> None:
+        """One answer to one quiz question (what ``learn quiz --review`` works from)."""
+        with self.conn:
+            self.conn.execute("INSERT INTO quiz_answers VALUES (?, ?, ?, ?)",
+                              (topic, question, int(bool(correct)), time.time()))
+
+    def review_due(self) -> list[tuple[str, str, int]]:
+        """The questions to review: (topic, question, misses) for every question whose last
+        answer was wrong, most misses first (then the most recent miss first)."""
+        rows = self.conn.execute(
+            "SELECT topic, question, SUM(correct = 0), MAX(rowid) FROM quiz_answers a "
+            "GROUP BY topic, question HAVING (SELECT correct FROM quiz_answers b WHERE "
+            "b.topic = a.topic AND b.question = a.question ORDER BY rowid DESC LIMIT 1) = 0 "
+            "ORDER BY SUM(correct = 0) DESC, MAX(rowid) DESC").fetchall()
+        return [(topic, question, int(misses)) for topic, question, misses, _ in rows]
+
+    def learner_id(self) -> str:
+        """A random id made once per store: it seeds the stable shuffle of quiz options."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'learner'").fetchone()
+        if row:
+            return str(row[0])
+        import secrets
+
+        with self.conn:
+            self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('learner', ?)",
+                              (secrets.token_hex(8),))
+        return str(self.conn.execute("SELECT value FROM meta WHERE key = 'learner'").fetchone()[0])
 
     def hints_shown(self, exercise: str) -> int:
         row = self.conn.execute("SELECT shown FROM hints WHERE exercise = ?", (exercise,)).fetchone()

@@ -92,3 +92,22 @@ def exercise_table(out: Console, rows: Iterable[dict[str, Any]]) -> None:
         table.add_row(row["id"], escape(row["title"]),
                       f"[{colour}]{status}[/]" if colour else status, row["quiz"] or "-")
     out.print(table)
+
+
+def quiz_table(out: Console, rows: Iterable[dict[str, Any]], review: bool = True) -> None:
+    """``learn quiz list`` (and the quiz-only part of ``learn exercise list``)."""
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    table.add_column("id", no_wrap=True, min_width=30)
+    table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=30)
+    table.add_column("kind", no_wrap=True, min_width=9)
+    table.add_column("qs", no_wrap=True, justify="right", min_width=3)
+    table.add_column("best", no_wrap=True, min_width=5)
+    if review:
+        table.add_column("review", no_wrap=True, justify="right", min_width=6)
+    for row in rows:
+        cells = [row["id"], escape(row["title"]), "quiz only" if row["quiz_only"] else "exercise",
+                 str(row["questions"]), row["quiz"] or "-"]
+        if review:
+            cells.append(str(row["to_review"]) if row["to_review"] else "-")
+        table.add_row(*cells)
+    out.print(table)

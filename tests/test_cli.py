@@ -89,11 +89,12 @@ def _answers(tmp_path: Path, text: str) -> str:
     return str(path)
 
 
-RIGHT = """inference-identity: b
+RIGHT = """convention: letters   # the letters of the quiz file's own order
+inference-identity: c
 keep-expectation: 1.25
 expected-zeros: 300
-vs-weight-decay: [a, c, b]
-noise-idea: b
+vs-weight-decay: [e, c, b]
+noise-idea: a
 mode-switch: " Eval() "
 """
 
@@ -116,8 +117,11 @@ def test_quiz_wrong_answer_exits_1_and_json_reports_each(learn_home: Path, tmp_p
     assert next(r for r in json.loads(out) if r["id"] == "mlp/dropout")["quiz"] == "5/6"
 
 
-def test_quiz_interactive(learn_home: Path) -> None:
-    answers = "\n".join(["z", "b", "1.25", "300", "a, b, c", "b", "eval"]) + "\n"
+def test_quiz_interactive(learn_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_quiz import shown_answers
+
+    monkeypatch.setenv("LEARN_LANG", "en")
+    answers = "\n".join(["z", *shown_answers("mlp/dropout")]) + "\n"
     code, out = run("quiz", "mlp/dropout", input=answers)
     assert code == 0, out
     assert "answer with one letter" in out  # "z" was refused, then asked again
@@ -163,9 +167,9 @@ def test_malformed_catalog_names_file_and_line(learn_home: Path, tmp_path: Path,
     monkeypatch.setenv("LEARN_CONTENT", str(root))
     code, out = run("exercise", "list")
     assert code == 2 and "catalog.yaml:" in out and "invalid YAML" in out
-    catalog.write_text(text.replace("    points: 22\n", "    points: many\n", 1), encoding="utf-8")
+    catalog.write_text(text.replace("    points: 24\n", "    points: many\n", 1), encoding="utf-8")
     code, out = run("exercise", "list")
-    line = text.splitlines().index("    points: 22") + 1
+    line = text.splitlines().index("    points: 24") + 1
     assert code == 2 and f"catalog.yaml:{line}: 'points' must be a int" in out
 
 
@@ -219,7 +223,7 @@ def test_check_json_contract_and_exit_codes(learn_home: Path, tmp_path: Path) ->
     assert {"exercise", "outcome", "passed", "score", "max_score", "device", "seed", "message",
             "checks"} <= set(data)
     assert data["outcome"] == "passed" and data["passed"] is True and data["seed"] == 5
-    assert data["score"] == data["max_score"] == 22 and data["device"] == "cpu"
+    assert data["score"] == data["max_score"] == 24 and data["device"] == "cpu"
     assert all({"name", "outcome", "points", "message"} <= set(c) for c in data["checks"])
     code, out = run("check", "mlp/dropout", "--submission", str(FIXTURES / "syntax_error.py"))
     assert code == 1 and "syntax error" in out and "syntax_error.py:3" in out
@@ -234,7 +238,7 @@ def test_learner_session_in_a_workspace(learn_home: Path, tmp_path: Path) -> Non
     assert code == 1 and "not attempted" in out
     shutil.copy(FIXTURES / "good.py", ws / "exercises" / "mlp" / "dropout.py")
     code, out = run("--workspace", str(ws), "check", "mlp/dropout")
-    assert code == 0 and "passed: 22/22" in out
+    assert code == 0 and "passed: 24/24" in out
     code, out = run("exercise", "list", "--format", "json")
     assert next(r for r in json.loads(out) if r["id"] == "mlp/dropout")["status"] == "passed"
     code, out = run("solution", "mlp/dropout")
@@ -242,7 +246,8 @@ def test_learner_session_in_a_workspace(learn_home: Path, tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("args", [["--help"], ["exercise", "list"], ["exercise", "list", "--format",
-                                                                     "json"], ["progress"]])
+                                                                     "json"], ["progress"],
+                                  ["quiz", "list"], ["quiz", "--review"]])
 def test_fast_commands_never_import_torch(learn_home: Path, args: list[str]) -> None:
     code = ("import sys\nfrom grader import cli\nsys.argv = ['learn'] + %r\n"
             "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"

@@ -40,7 +40,7 @@ def test_syntax_error_names_file_and_line() -> None:
     r = result("syntax_error")
     assert r.outcome == "error"
     assert "syntax error" in r.message and "syntax_error.py:3" in r.message
-    assert r.score == 0 and r.max_score == 22
+    assert r.score == 0 and r.max_score == 24
 
 
 def test_missing_name_is_named() -> None:

@@ -31,6 +31,9 @@ from grader.catalog import Exercise, paths_for
 from grader.quiz import LETTERS, Quiz, parse_quiz
 
 NBFORMAT_MINOR = 5
+BACKUPS = "learn-backups"
+"""Where ``--force`` keeps replaced notebooks: ``COURSE/learn-backups/<assignment>/``, outside
+``source/`` (nbgrader would release a backup there as one more notebook)."""
 
 CONFIG = '''\
 # nbgrader configuration written by `learn nbgrader export`. Edit freely: learn never
@@ -80,10 +83,14 @@ def _cell(kind: str, source: str, metadata: dict[str, Any] | None = None) -> dic
 def statement_cell(exercise: Exercise) -> dict[str, Any]:
     stub = paths_for(exercise.id).stub.read_text(encoding="utf-8")
     doc = ast.get_docstring(ast.parse(stub)) or ""
-    doc = doc.replace(f"learn check {exercise.id}", "the hidden checks below")
+    doc = doc.replace(f"learn check {exercise.id}", f"check({exercise.id!r})")
     text = (f"# {exercise.title}\n\n*Exercise `{exercise.id}`, from the d2l course notes: "
             f"{exercise.section}.*\n\n{doc}\n\nComplete the code cell below (keep every name and "
-            "signature). Then run the whole notebook: the hidden checks grade your code.")
+            "signature). Your instructor grades the notebook you submit with hidden checks; "
+            "the check cells below stay empty in your copy. To run the same checks yourself "
+            "before you submit, install the course package (`pip install learn-d2l`, or the "
+            "copy your instructor gives you) and run `from grader.notebook import check; "
+            f"check({exercise.id!r})` in a new cell.")
     return _cell("markdown", text, _meta(f"{_slug(exercise.id)}-statement", locked=True))
 
 
@@ -213,19 +220,36 @@ def _var(question_id: str) -> str:
     return "answer_" + re.sub(r"\W+", "_", question_id)
 
 
-def quiz_cells(exercise: Exercise, quiz: Quiz) -> list[dict[str, Any]]:
+def quiz_cells(exercise: Exercise, quiz: Quiz, lang: str | None = None) -> list[dict[str, Any]]:
+    """The quiz part of a source notebook, in ``lang`` (en, zh or both; default: ``LEARN_LANG``
+    or the locale, both when unsure). Every student gets the same notebook, so the options
+    keep the quiz file's order (its letters are the ones graded; the bank's content test keeps
+    that order fair)."""
+    from grader.quiz import default_lang
+
+    lang = lang or default_lang()
     slug = _slug(exercise.id)
-    cells = [_cell("markdown", "## Concept questions\n\nAnswer in the cells below.",
+    intro = {"en": "## Concept questions\n\nAnswer in the cells below.",
+             "zh": "## 概念题\n\n请在下面的单元格中作答。"}
+    cells = [_cell("markdown", intro.get(lang) or f"{intro['en']}\n\n{intro['zh'][3:]}",
                    _meta(f"{slug}-quiz-intro", locked=True))]
     for question in quiz.questions:
         qslug = f"{slug}-quiz-{_slug(question.id)}"
-        text = f"**{question.prompt}**"
-        if question.prompt_zh:
-            text += f"\n\n{question.prompt_zh}"
-        text += "".join(f"\n\n{letter}) {choice}" for letter, choice in zip(LETTERS, question.choices))
+        if lang == "zh" and question.prompt_zh:
+            text = f"**{question.prompt_zh}**"
+        else:
+            text = f"**{question.prompt}**"
+            if lang == "both" and question.prompt_zh:
+                text += f"\n\n{question.prompt_zh}"
+        for i, letter in zip(range(len(question.choices)), LETTERS):
+            choice = question.choice_text(i, "zh" if lang == "zh" else "en")
+            if lang == "both" and question.choices_zh:
+                choice += f"<br>{question.choices_zh[i]}"
+            text += f"\n\n{letter}) {choice}"
         if question.kind == "text":
             cells.append(_cell("markdown", text, _meta(f"{qslug}-question", locked=True)))
-            answer = (f"Accepted: {', '.join(question.accepted)}.\n\n{question.explanation}")
+            answer = (f"Accepted: {', '.join(question.accepted)}.\n\n"
+                      f"{question.explanation_text(lang)}")
             cells.append(_cell("markdown", answer, _meta(f"{qslug}-answer", grade=True,
                                                          solution=True, points=1)))
             continue
@@ -287,9 +311,186 @@ def write_course(course_dir: Path, assignment: str, exercises: list[Exercise],
             if not force:
                 refused.append(path)
                 continue
-            backup = path.with_name(f"{path.stem}.backup-{time.strftime('%Y%m%d-%H%M%S')}.ipynb")
+            # Outside source/: nbgrader releases every notebook it finds there.
+            backup = (course_dir / BACKUPS / assignment
+                      / f"{path.stem}.backup-{time.strftime('%Y%m%d-%H%M%S')}.ipynb")
+            backup.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, backup)
             backups.append(backup)
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return ExportReport(written, unchanged, backups, refused, made_config)
+
+
+# --------------------------------------------------------------------------- trusted grading
+# ``learn grade COURSE_DIR`` grades nbgrader's ``submitted/<student>/<assignment>/*.ipynb``
+# without running a notebook: each exercise's definitions are extracted as the notebook
+# ``check()`` does, graded by the trusted pipeline, and the scores written into nbgrader's
+# gradebook. nbgrader itself runs a student's code in the kernel that runs its test cells, so a
+# student can forge any nbgrader grade (``os._exit``, patching ``nbgrader_check``, ...).
+
+def is_course(folder: Path) -> bool:
+    """An nbgrader course directory: a ``submitted/`` folder beside its config or gradebook."""
+    return (folder / "submitted").is_dir() and any(
+        (folder / name).is_file() for name in ("nbgrader_config.py", "gradebook.db"))
+
+
+def course_assignment(course: Path, assignment: str | None) -> str:
+    """The assignment to grade: the one named, or the only one submitted."""
+    found = sorted({p.name for p in (course / "submitted").glob("*/*") if p.is_dir()})
+    if assignment is not None:
+        if assignment not in found:
+            raise ValueError(f"no student submitted assignment {assignment!r} in "
+                             f"{course / 'submitted'} (found: {', '.join(found) or 'none'})")
+        return assignment
+    if len(found) != 1:
+        raise ValueError(f"{course / 'submitted'} holds assignments {', '.join(found) or '(none)'}; "
+                         "choose one with --assignment")
+    return found[0]
+
+
+def course_exercises(course: Path, assignment: str, exercises: list[Exercise]) -> list[Exercise]:
+    """The exercises whose notebook is in the assignment (its source, or any submission)."""
+    names = {p.name for p in (course / "source" / assignment).glob("*.ipynb")}
+    names |= {p.name for p in (course / "submitted").glob(f"*/{assignment}/*.ipynb")}
+    return [e for e in exercises if notebook_name(e) in names]
+
+
+def _code_cells(path: Path) -> list[str]:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cells = []
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code":
+            src = cell.get("source", "")
+            cells.append(src if isinstance(src, str) else "".join(src))
+    return cells
+
+
+def extract_class(course: Path, assignment: str, exercises: list[Exercise],
+                  folder: Path) -> dict[str, dict[str, Path | None]]:
+    """student -> exercise id -> the extracted ``.py`` under ``folder`` (None: not submitted).
+
+    Nothing is executed: the code cells are read as text, and the cells that define the
+    exercise's names (plus the notebook's imports) kept, as :func:`grader.notebook.check` does.
+    """
+    from grader.notebook import submission_source
+
+    sources: dict[str, dict[str, Path | None]] = {}
+    for student_dir in sorted(p for p in (course / "submitted").iterdir() if p.is_dir()):
+        if not (student_dir / assignment).is_dir():
+            continue
+        student = student_dir.name
+        sources[student] = {}
+        for exercise in exercises:
+            nb = student_dir / assignment / notebook_name(exercise)
+            if not nb.is_file():
+                sources[student][exercise.id] = None
+                continue
+            try:
+                code = submission_source(exercise, _code_cells(nb))
+            except (OSError, ValueError, AttributeError) as exc:
+                code = (f"# {nb.name} is not a readable notebook ({type(exc).__name__})\n"
+                        "this notebook could not be read(\n")
+            target = folder / re.sub(r"[^A-Za-z0-9_.-]+", "_", student) / exercise.file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(code, encoding="utf-8")
+            sources[student][exercise.id] = target
+    return sources
+
+
+def quiz_answers(path: Path, exercise: Exercise) -> dict[str, Any]:
+    """question id -> the literal the student assigned in its answer cell (never executed)."""
+    quiz_path = paths_for(exercise.id).quiz
+    if not quiz_path.is_file() or not path.is_file():
+        return {}
+    wanted = {_var(q.id): q.id for q in parse_quiz(quiz_path).questions}
+    found: dict[str, Any] = {}
+    try:
+        cells = _code_cells(path)
+    except (OSError, ValueError):
+        return {}
+    for cell in cells:
+        try:
+            tree = ast.parse(cell)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
+                    node.targets[0], ast.Name) and node.targets[0].id in wanted:
+                try:
+                    found[wanted[node.targets[0].id]] = ast.literal_eval(node.value)
+                except (ValueError, SyntaxError, TypeError):
+                    found[wanted[node.targets[0].id]] = None
+    return found
+
+
+_CHECK_CALL = re.compile(r"nbgrader_check\(\s*'([^']+)'\s*,\s*'([^']+)'\s*\)")
+_QUIZ_CALL = re.compile(r"nbgrader_quiz\(\s*'([^']+)'\s*,\s*'([^']+)'")
+
+
+def write_gradebook(course: Path, assignment: str, exercises: list[Exercise],
+                    results: list[tuple[str, Any]]) -> int:
+    """Write each check's points (and each choice or numeric quiz answer's) into nbgrader's
+    ``gradebook.db`` as autograded scores; returns the number of grades written.
+
+    The assignment must be in the gradebook (``nbgrader generate_assignment`` puts it there).
+    A manual score a grader already gave is kept (nbgrader's ``score`` prefers it).
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from grader.quiz import is_correct, parse_answer
+
+    by_key = {(s, r.exercise): r for s, r in results}
+    written = 0
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        try:
+            gb.find_assignment(assignment)
+        except MissingEntry:
+            raise ValueError(f"assignment {assignment!r} is not in {course / 'gradebook.db'}: run "
+                             f"`nbgrader generate_assignment {assignment}` first") from None
+        students = sorted({s for s, _ in results})
+        for student in students:
+            gb.update_or_create_student(student)
+            stamp = course / "submitted" / student / assignment / "timestamp.txt"
+            extra = {}
+            if stamp.is_file():
+                extra["timestamp"] = stamp.read_text(encoding="utf-8").strip()
+            try:
+                gb.update_or_create_submission(assignment, student, **extra)
+            except Exception:  # noqa: BLE001 - an unparsable timestamp must not lose the grade
+                gb.update_or_create_submission(assignment, student)
+            for exercise in exercises:
+                result = by_key.get((student, exercise.id))
+                stem = notebook_name(exercise)[:-len(".ipynb")]
+                try:
+                    notebook = gb.find_notebook(stem, assignment)
+                except MissingEntry:
+                    continue
+                points = {c.name: c.points for c in (result.checks if result else ())}
+                answers = quiz_answers(course / "submitted" / student / assignment
+                                       / notebook_name(exercise), exercise)
+                quiz = parse_quiz(paths_for(exercise.id).quiz) if paths_for(
+                    exercise.id).quiz.is_file() else None
+                for cell in notebook.grade_cells:
+                    source = gb.find_source_cell(cell.name, stem, assignment).source
+                    check = _CHECK_CALL.search(source)
+                    question = _QUIZ_CALL.search(source)
+                    if check:
+                        score = float(points.get(check.group(2), 0))
+                    elif question and quiz is not None:
+                        q = quiz.get(question.group(2))
+                        given = answers.get(question.group(2))
+                        try:
+                            ok = q is not None and given is not None and is_correct(
+                                q, parse_answer(q, given))
+                        except ValueError:
+                            ok = False
+                        score = float(cell.max_score) if ok else 0.0
+                    else:
+                        continue  # a manually graded cell (free-text quiz answers)
+                    grade = gb.find_grade(cell.name, stem, assignment, student)
+                    grade.auto_score = score
+                    grade.needs_manual_grade = grade.manual_score is not None
+                    written += 1
+            gb.db.commit()
+    return written
