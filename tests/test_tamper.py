@@ -1,8 +1,15 @@
 """Hostile submissions: the grader survives, and none of them earns points it did not earn.
 
 Every file in fixtures/hostile/ is a wrong (or non-)solution of mlp/dropout that tries to
-cheat; each must come back as ``error`` naming tampering, or as ``failed``, with a score
-below the maximum, and must leave the grader's files alone.
+cheat. Under the two-process design none of the tampering reaches the checker: what was
+"tampering detected" when learner code ran beside the checks is now either harmless (it
+patches the sandbox's own torch, prints fake results, writes a progress store it cannot
+see) or an import error (grader.asserts, grader.plugin and the reference do not exist in the
+sandbox). Each result must be one of the expected outcomes, with the expected words, and
+score at most what the file's honest behaviour earns: most of them use a dropout without the
+1/(1-p) rescale, whose attack-free twin (tests/hostile/twins/no_rescale.py) is graded in the
+same batch, so the bound follows the checks when they change. The grader's files stay
+untouched and no process outlives the grading. (tests/test_hostile_class.py grades a whole class of newer attacks.)
 """
 
 from __future__ import annotations
@@ -18,33 +25,39 @@ from grader.results import ExerciseResult
 from grader.runner import Job, grade
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
+TWINS = Path(__file__).parent / "hostile" / "twins"
 pytestmark = pytest.mark.slow
 
-EXPECTED = {  # file -> (outcome, words the message must contain)
-    "patches_torch_comparisons": ("error", "tampering detected: it replaced torch."),
-    "patches_tensor_methods": ("error", "added torch.Tensor.__ne__"),
-    "patches_grader_helpers": ("error", "it imports grader.asserts"),
-    "patches_grader_helpers_obfuscated": ("error", "replaced grader.asserts."),
-    "patches_builtins": ("error", "replaced builtins."),
-    "patches_pytest_numpy": ("error", "replaced pytest.raises"),
-    "prints_fake_results": ("failed", "1/(1-p)"),
-    "returns_lying_tensor": ("failed", "subclass of torch.Tensor"),
-    "calls_reference_via_gc": ("error", "it called the reference solution"),
-    "reads_reference_file": ("error", "belongs to the grader"),
-    "writes_progress_store": ("error", "belongs to the grader"),
-    "uses_sys_modules": ("error", "sys.modules"),
-    "daemon_escapes_group": ("failed", ""),
-    "allocates_without_bound": ("error", "ran out of memory"),
+NO_RESCALE = "no_rescale"  # the score of that twin
+EXPECTED = {  # file -> (outcomes, words the messages must contain, the most it may score)
+    "patches_torch_comparisons": (("failed",), "1/(1-p)", NO_RESCALE),
+    "patches_tensor_methods": (("failed",), "1/(1-p)", NO_RESCALE),
+    "patches_grader_helpers": (("error",), "No module named 'grader.asserts'", 0),
+    "patches_grader_helpers_obfuscated": (("error",), "No module named", 0),
+    "patches_builtins": (("error", "failed"), "", 0),  # it breaks its own process
+    "patches_pytest_numpy": (("failed",), "1/(1-p)", NO_RESCALE),
+    "prints_fake_results": (("failed",), "1/(1-p)", NO_RESCALE),
+    "returns_lying_tensor": (("failed",), "", "checked_x_times_two"),  # by value: no lies
+    "calls_reference_via_gc": (("failed", "error"), "", 0),  # no reference in the sandbox
+    "reads_reference_file": (("error",), "No such file or directory", 0),
+    "writes_progress_store": (("failed",), "1/(1-p)", NO_RESCALE),
+    "uses_sys_modules": (("error",), "grader.plugin", 0),
+    "daemon_escapes_group": (("failed",), "", NO_RESCALE),
+    "allocates_without_bound": (("error",), "ran out of memory", NO_RESCALE),
 }
+TWIN_FILES = ("no_rescale", "checked_x_times_two")
 
 
 @functools.lru_cache(maxsize=None)
 def _results(home: str) -> dict[str, ExerciseResult]:
     exercise = load_catalog().get("mlp/dropout")
-    files = sorted(HOSTILE.glob("*.py"))
-    jobs = [Job(exercise, f, 99, device="cpu", timeout=20, memory_mb=1024,
-                protected=(Path(home),)) for f in files]
+    files = sorted(HOSTILE.glob("*.py")) + [TWINS / f"{name}.py" for name in TWIN_FILES]
+    jobs = [Job(exercise, f, 99, device="cpu", timeout=20, memory_mb=1024) for f in files]
     return {f.stem: r for f, r in zip(files, grade(jobs))}
+
+
+def _most(home: Path, bound: int | str) -> int:
+    return bound if isinstance(bound, int) else _results(str(home))[bound].score
 
 
 @pytest.fixture(scope="module")
@@ -64,14 +77,18 @@ def test_every_hostile_file_has_an_expectation() -> None:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_hostile_submission_earns_nothing_it_did_not_earn(name: str, home: Path) -> None:
     result = _results(str(home))[name]
-    outcome, words = EXPECTED[name]
-    assert result.outcome == outcome, (result.outcome, result.message,
-                                       [(c.name, c.outcome, c.message) for c in result.checks])
+    outcomes, words, most = EXPECTED[name]
+    assert result.outcome in outcomes, (result.outcome, result.message,
+                                        [(c.name, c.outcome, c.message) for c in result.checks])
     text = result.message + " ".join(c.message for c in result.checks)
     assert words in text
-    assert result.score < result.max_score
-    if outcome == "error" and "tampering" in result.message:
-        assert result.score == 0
+    assert result.score <= _most(home, most) < result.max_score
+
+
+def test_twins_earn_some_but_not_all(home: Path) -> None:
+    for name in TWIN_FILES:
+        twin = _results(str(home))[name]
+        assert twin.outcome == "failed" and 0 < twin.score < twin.max_score, twin
 
 
 def test_grader_files_were_not_touched(home: Path) -> None:

@@ -532,6 +532,10 @@ class Session:
     outputs: list[str] = field(default_factory=list)
     load_info: dict[str, Any] | None = None
     timed_out: bool = False
+    modified_inputs: list[str] = field(default_factory=list)
+    """One entry per request whose in-place changes were written back into the checker's
+    tensors (what was called). A check that computes its expectation from an argument after
+    the call would see the learner's change: compute it from a copy taken before."""
 
     def __post_init__(self) -> None:
         self.deadline = time.monotonic() + self.timeout
@@ -662,17 +666,22 @@ class Session:
         for key, value in fields.items():
             message[key] = encoder.encode(value) if key in ("args", "kwargs", "value", "key",
                                                             "cotangent") else value
-        return self._raw(message, encoder.blobs,
-                         functools.partial(self._write_back, encoder, sent))
+        def write_back(mutated: list[tuple[int, Any]]) -> None:
+            if self._write_back(encoder, sent, mutated):
+                name = target._learn_target.get("$name") if isinstance(target, Handle) else None
+                self.modified_inputs.append(f"{op} {name or repr(target)}")
+
+        return self._raw(message, encoder.blobs, write_back)
 
     @staticmethod
     def _write_back(encoder: wire.Encoder, sent: tuple[Any, ...],
-                    mutated: list[tuple[int, Any]]) -> None:
-        """Mirror in-place changes the learner's code made to tensors it was given."""
+                    mutated: list[tuple[int, Any]]) -> int:
+        """Mirror in-place changes the learner's code made to tensors it was given; how many."""
         import torch
 
         by_id = {wire_id: obj for obj in _tensors_in(sent)
                  for key, wire_id in encoder._seen.items() if key == id(obj)}
+        count = 0
         for wire_id, new in mutated:
             old = by_id.get(wire_id)
             if old is None or type(new) is not torch.Tensor:
@@ -682,6 +691,8 @@ class Session:
                     old.data = new.detach().to(old.dtype).to(old.device)
                 else:
                     old.copy_(new.detach())
+            count += 1
+        return count
 
     def _encode_object(self, obj: Any) -> Any:
         if isinstance(obj, Handle):

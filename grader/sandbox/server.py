@@ -172,7 +172,6 @@ class Server:
         if op == "seed":
             value = int(message["value"])
             import numpy
-            import torch
 
             _seed_torch(value, self.device)
             random.seed(value)
@@ -462,7 +461,7 @@ def _limits(config: dict[str, Any]) -> None:
     # Open files (each socket buffer is kernel memory no RSS shows).
     files = int(config.get("files", 1024))
     try:
-        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         limit = files if hard == resource.RLIM_INFINITY else min(files, hard)
         resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
     except (ValueError, OSError):
@@ -502,7 +501,8 @@ _SYSCALLS = {
 _CLONE_NAMESPACES = 0x7E020000  # CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET
 
 
-def _seccomp_program(arch: int) -> list[tuple[int, int, int, int]]:
+def _seccomp_program(arch: int, deny: tuple[str, ...] = _SECCOMP_DENY
+                     ) -> list[tuple[int, int, int, int]]:
     """A classic BPF program (code, jt, jf, k) for the seccomp filter of ``arch``."""
     numbers = _SYSCALLS[arch]
     ld, jeq, jge, jset, ret = 0x20, 0x15, 0x35, 0x45, 0x06
@@ -510,7 +510,7 @@ def _seccomp_program(arch: int) -> list[tuple[int, int, int, int]]:
     prog = [(ld, 0, 0, 4), (jeq, 1, 0, arch), (ret, 0, 0, enosys), (ld, 0, 0, 0)]
     if arch == 0xC000003E:
         prog += [(jge, 0, 1, 0x40000000), (ret, 0, 0, enosys)]  # the x32 ABI
-    for name in _SECCOMP_DENY:
+    for name in deny:
         prog += [(jeq, 0, 1, numbers[name]), (ret, 0, 0, eperm)]
     prog += [(jeq, 0, 1, numbers["clone3"]), (ret, 0, 0, enosys)]
     prog += [(jeq, 0, 3, numbers["clone"]), (ld, 0, 0, 16), (jset, 0, 1, _CLONE_NAMESPACES),
@@ -524,8 +524,11 @@ def _audit_arch() -> int | None:
     return {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}.get(platform.machine())
 
 
-def _confine() -> list[str]:
-    """Last steps before learner code runs: no capabilities, a seccomp filter. What failed."""
+def _confine(cuda: bool = False) -> list[str]:
+    """Last steps before learner code runs: no capabilities, a seccomp filter. What failed.
+
+    With CUDA, memfd_create stays allowed (the driver may use it; CPU memory is not limited
+    on GPU runs anyway)."""
     global _libc
     problems = []
     if _libc is None:
@@ -559,7 +562,8 @@ def _confine() -> list[str]:
     class _Program(ctypes.Structure):
         _fields_ = [("len", ctypes.c_uint16), ("filter", ctypes.POINTER(_Filter))]
 
-    prog = _seccomp_program(arch)
+    deny = tuple(n for n in _SECCOMP_DENY if not (cuda and n == "memfd_create"))
+    prog = _seccomp_program(arch, deny)
     filters = (_Filter * len(prog))(*[_Filter(*ins) for ins in prog])
     program = _Program(len(prog), filters)
     _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
@@ -634,6 +638,9 @@ def _init(status_fd: int) -> None:
     if server == 0:
         _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         return
+    # The learner's code may signal pid 1; the only handler Python installed is SIGINT's,
+    # whose KeyboardInterrupt would end this init (and its traceback go to the zygote's stderr).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     for fd in range(3, 1 << 10):
         if fd != status_fd:
             wire.close_quietly(fd) if _is_open(fd) else None
@@ -694,7 +701,7 @@ def _monitor(config: dict[str, Any], conn_fd: int, out_fd: int, status_fd: int) 
             sys.stderr = open(2, "w", buffering=1, encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
             sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115
             _limits(config)
-            _confine()
+            _confine(bool(config.get("cuda")))
             Server(socket.socket(fileno=3)).serve()
             code = 0
         except SystemExit as exc:

@@ -13,6 +13,7 @@ dtype, shape and offset; everything else is JSON with a few tagged objects:
 ``{"$np": [dtype, v]}``  a numpy scalar
 ``{"$bytes": [off, len]}``  bytes
 ``{"$float": "nan"}``  NaN and the infinities
+``{"$complex": [re, im]}``  a complex number
 ``{"$dtype": "float32"}``, ``{"$device": "cuda:0"}``, ``{"$slice": [a, b, c]}``
 ``{"$handle": {...}}``  an object that stays in the sandbox (id, type, mro, callable)
 ``{"$ref": id}``       the checker naming a handle back to the sandbox
@@ -21,7 +22,9 @@ dtype, shape and offset; everything else is JSON with a few tagged objects:
 
 Decoding is :func:`json.loads` plus buffer copies: it never imports, calls or unpickles
 anything named by the data, and it enforces size, depth and count limits, so the checker
-can read whatever a hostile sandbox sends. The same module runs in the sandbox.
+can read whatever a hostile sandbox sends: anything malformed raises :class:`WireError` (never
+another exception type a check could mistake for one the learner's code raised). The same
+module runs in the sandbox.
 """
 
 from __future__ import annotations
@@ -82,7 +85,7 @@ def send_frame(sock: socket.socket, message: Any, blobs: list[bytes] | None = No
 
 
 def _recv_exact(sock: socket.socket, size: int, deadline: float | None,
-                fds: list[int] | None = None) -> bytes:
+                fds: list[int] | None = None) -> bytearray:
     chunks = bytearray()
     while len(chunks) < size:
         if deadline is not None:
@@ -105,7 +108,7 @@ def _recv_exact(sock: socket.socket, size: int, deadline: float | None,
         if not data:
             raise PeerClosed("connection closed")
         chunks += data
-    return bytes(chunks)
+    return chunks  # not copied again: a reply may be hundreds of megabytes
 
 
 def recv_frame(sock: socket.socket, deadline: float | None = None, *,
@@ -122,7 +125,7 @@ def recv_frame(sock: socket.socket, deadline: float | None = None, *,
     if blob_len > max_blobs:
         raise WireError(f"{blob_len} bytes of data in one reply, over the limit of {max_blobs}")
     body = _recv_exact(sock, body_len, deadline)
-    blob = _recv_exact(sock, blob_len, deadline) if blob_len else b""
+    blob = _recv_exact(sock, blob_len, deadline) if blob_len else bytearray()
     try:
         message = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
@@ -161,6 +164,9 @@ class Encoder:
             return value if abs(value) < 2**63 else {"$bigint": str(value)}
         if isinstance(value, float):
             return value if math.isfinite(value) else {"$float": repr(value)}
+        if isinstance(value, complex):
+            return {"$complex": [self.encode(value.real, depth + 1),
+                                 self.encode(value.imag, depth + 1)]}
         kind = type(value)
         if kind is list:
             return [self.encode(v, depth + 1) for v in value]
@@ -204,7 +210,7 @@ class Encoder:
             if plain.is_sparse or plain.layout != torch.strided:
                 plain = plain.to_dense()
             device = str(plain.device)
-            cpu = plain.to("cpu").contiguous()
+            cpu = plain.to("cpu").resolve_conj().resolve_neg().contiguous()
             if cpu.numel():
                 raw = cpu.reshape(-1).view(torch.uint8) if dtype != "bool" else cpu.reshape(-1).to(torch.uint8)
                 data = raw.numpy().tobytes()
@@ -241,7 +247,32 @@ class Decoder:
         self.nodes = 0
         self._tensors: dict[int, Any] = {}
 
-    def decode(self, data: Any, depth: int = 0) -> Any:
+    def decode(self, data: Any) -> Any:
+        """The value ``data`` stands for; :class:`WireError` if it is malformed in any way.
+
+        An exception raised by one of the callbacks (``on_ref``, ``on_name``, ...) passes
+        through unchanged; anything else that goes wrong while rebuilding a value (a
+        tensor torch refuses to build, a numpy scalar out of range, a device this machine
+        does not have) becomes a :class:`WireError`.
+        """
+        try:
+            return self._value(data, 0)
+        except _Passthrough as wrapped:
+            raise wrapped.exc from None
+        except WireError:
+            raise
+        except (Exception, RecursionError) as exc:  # noqa: BLE001 - hostile data
+            raise WireError(f"a value that cannot be rebuilt ({type(exc).__name__})") from None
+
+    def _callback(self, function: Callable[[Any], Any], body: Any) -> Any:
+        try:
+            return function(body)
+        except WireError:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - re-raised by decode()
+            raise _Passthrough(exc) from None
+
+    def _value(self, data: Any, depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise WireError("a reply with too many values")
@@ -250,20 +281,20 @@ class Decoder:
         if data is None or isinstance(data, (bool, int, float, str)):
             return data
         if isinstance(data, list):
-            return [self.decode(v, depth + 1) for v in data]
+            return [self._value(v, depth + 1) for v in data]
         if not isinstance(data, dict) or len(data) != 1:
             raise WireError("a reply with an unknown kind of value")
         (tag, body), = data.items()
         if tag == "$tuple" and isinstance(body, list):
-            return tuple(self.decode(v, depth + 1) for v in body)
+            return tuple(self._value(v, depth + 1) for v in body)
         if tag == "$dict" and isinstance(body, list):
             out = {}
             for pair in body:
                 if not isinstance(pair, list) or len(pair) != 2:
                     raise WireError("a malformed dict in a reply")
-                key = self.decode(pair[0], depth + 1)
+                key = self._value(pair[0], depth + 1)
                 try:
-                    out[key] = self.decode(pair[1], depth + 1)
+                    out[key] = self._value(pair[1], depth + 1)
                 except TypeError:
                     raise WireError("a dict key that cannot be a key") from None
             return out
@@ -275,21 +306,29 @@ class Decoder:
             return self._ndarray(body)
         if tag == "$np" and isinstance(body, list) and len(body) == 2 and body[0] in NUMPY_DTYPES:
             np = _numpy()
-            value = self.decode(body[1], depth + 1)
+            value = self._value(body[1], depth + 1)
             if not isinstance(value, (bool, int, float, complex)):
                 raise WireError("a malformed numpy scalar")
-            return np.dtype(body[0]).type(value)
+            try:
+                return np.dtype(body[0]).type(value)
+            except (OverflowError, ValueError, TypeError):
+                raise WireError("a numpy scalar out of the range of its dtype") from None
         if tag == "$bytes":
             return bytes(self._slice(body))
         if tag == "$float" and body in ("nan", "inf", "-inf"):
             return float(body)
+        if tag == "$complex" and isinstance(body, list) and len(body) == 2:
+            real, imag = (self._value(v, depth + 1) for v in body)
+            if not all(type(v) in (int, float) for v in (real, imag)):
+                raise WireError("a malformed complex number")
+            return complex(real, imag)
         if tag == "$bigint" and isinstance(body, str) and len(body) < 400:
             try:
                 return int(body)
             except ValueError:
                 raise WireError("a malformed integer") from None
         if tag == "$slice" and isinstance(body, list) and len(body) == 3:
-            parts = [self.decode(v, depth + 1) for v in body]
+            parts = [self._value(v, depth + 1) for v in body]
             if not all(p is None or isinstance(p, int) for p in parts):
                 raise WireError("a malformed slice")
             return slice(*parts)
@@ -298,11 +337,11 @@ class Decoder:
         if tag == "$device" and isinstance(body, str) and len(body) < 20:
             return _device(body)
         if tag == "$handle" and self.on_handle is not None and isinstance(body, dict):
-            return self.on_handle(body)
+            return self._callback(self.on_handle, body)
         if tag == "$ref" and self.on_ref is not None:
-            return self.on_ref(body)
+            return self._callback(self.on_ref, body)
         if tag == "$name" and self.on_name is not None and isinstance(body, str):
-            return self.on_name(body)
+            return self._callback(self.on_name, body)
         raise WireError(f"a reply with an unexpected value ({str(tag)[:40]!r})")
 
     def _slice(self, at: Any) -> memoryview:
@@ -340,6 +379,10 @@ class Decoder:
         if not isinstance(device, str) or len(device) > 20:
             raise WireError("a tensor with a malformed device")
         target = _device(device)
+        if target.type not in ("cpu", "cuda"):
+            raise WireError(f"a tensor on the {target.type} device")
+        if target.type == "cuda" and not torch.cuda.is_available():
+            raise WireError("a CUDA tensor, on a machine without CUDA")
         if target.type != "cpu":
             if self.device is not None and target.type == self.device.type:
                 tensor = tensor.to(self.device)
@@ -363,6 +406,14 @@ class Decoder:
         if len(raw) != math.prod(shape) * dtype.itemsize:
             raise WireError("an array whose data does not match its shape and dtype")
         return np.frombuffer(bytes(raw), dtype=dtype).astype(np.dtype(name)).reshape(shape)
+
+
+class _Passthrough(Exception):
+    """Carries an exception raised by a decoder callback out of :meth:`Decoder.decode`."""
+
+    def __init__(self, exc: BaseException) -> None:
+        super().__init__()
+        self.exc = exc
 
 
 def _device(text: str) -> Any:
