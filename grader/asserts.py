@@ -138,8 +138,18 @@ def assert_same(actual: Any, expected: _Tensor, *, what: str, why: str = "") -> 
 
 
 def assert_unchanged(before: _Tensor, after: _Tensor, *, what: str) -> None:
-    """The input a submission was given must not have been modified in place."""
-    if tuple(before.shape) != tuple(after.shape) or not _equal(_to(before, "cpu"), _to(after, "cpu")):
+    """The input a submission was given must not have been modified in place.
+
+    The learner's code works on a copy in the sandbox; the sandbox reports in-place changes
+    and the session records which of the checker's tensors they were (never writing them
+    back, so that other checks' expectations stay put).
+    """
+    from grader.plugin import CONTEXT
+
+    session = CONTEXT.get("session")
+    modified = session is not None and session.was_modified(after)
+    if modified or tuple(before.shape) != tuple(after.shape) or \
+            not _equal(_to(before, "cpu"), _to(after, "cpu")):
         fail(f"{what} modified its input in place; compute a new tensor instead "
              "(the caller may still need the original values).")
 

@@ -184,6 +184,10 @@ def grade_job(zygote: Any, job: dict[str, Any]) -> dict[str, Any]:
         where = f"{path}:{exc.lineno}" if exc.lineno else path
         emit({"type": "load_error", "message": f"syntax error at {where}: {exc.msg}"})
         return finish()
+    except (RecursionError, MemoryError):
+        emit({"type": "load_error", "message": f"{path} is nested too deeply (or is too large) "
+                                               "for Python to compile it"})
+        return finish()
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         emit({"type": "load_error", "message": f"cannot read {path}: {exc}"})
         return finish()

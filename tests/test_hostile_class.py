@@ -370,8 +370,6 @@ DEEP_EXPRESSION = (
     "def dropout_layer(X, p, training=True):\n    raise NotImplementedError\n")
 
 
-@pytest.mark.xfail(strict=True, reason="the checker reports the RecursionError of compile() as "
-                   "its own failure, so learn grade exits 3 and every rerun grades the file again")
 def test_a_source_the_checker_cannot_parse_is_the_submissions_error(
         tmp_path: Path, env: dict[str, str]) -> None:
     """A source the checker cannot even compile is the student's error (score 0), not an

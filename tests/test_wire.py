@@ -3,7 +3,7 @@
 Part one round-trips every supported value through a real frame and feeds the decoder
 malformed and hostile data: everything malformed must raise WireError (never another
 exception a check could take for the learner's). Part two drives a real zygote through a
-Session: handles, vjp, make, in-place write-back, exception mapping, and sandboxes that
+Session: handles, vjp, make, in-place changes recorded, exception mapping, and sandboxes that
 answer with garbage, crash or hang.
 """
 
@@ -525,16 +525,17 @@ def test_modules_vjp_and_make(sub) -> None:
             make(sub, factory, "echo pwned")
 
 
-def test_in_place_changes_are_written_back(sub) -> None:
+def test_in_place_changes_are_recorded_not_written_back(sub) -> None:
     X = torch.zeros(3)
     assert sub.add_one_(X) is None
-    assert torch.equal(X, torch.ones(3))
+    assert torch.equal(X, torch.zeros(3))          # the checker's input keeps its values
+    assert sub._learn_session.was_modified(X)
     Y = torch.zeros(5)
     sub.resize(Y)
-    assert torch.equal(Y, torch.full((2,), 7.0))
+    assert torch.equal(Y, torch.zeros(5)) and sub._learn_session.was_modified(Y)
     Z = torch.zeros(2)
-    sub.double(Z)
-    assert torch.equal(Z, torch.zeros(2))
+    sub.double(Z)                                   # doubles zeros: no change to report
+    assert not sub._learn_session.was_modified(Z)
     assert sub._learn_session.modified_inputs == ["call add_one_", "call resize"]
 
 

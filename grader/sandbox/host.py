@@ -533,6 +533,7 @@ class Session:
     load_info: dict[str, Any] | None = None
     timed_out: bool = False
     modified_inputs: list[str] = field(default_factory=list)
+    modified_ids: set[int] = field(default_factory=set)
     """One entry per request whose in-place changes were written back into the checker's
     tensors (what was called). A check that computes its expectation from an argument after
     the call would see the learner's change: compute it from a copy taken before."""
@@ -667,32 +668,30 @@ class Session:
             message[key] = encoder.encode(value) if key in ("args", "kwargs", "value", "key",
                                                             "cotangent") else value
         def write_back(mutated: list[tuple[int, Any]]) -> None:
-            if self._write_back(encoder, sent, mutated):
+            changed = self._changed_inputs(encoder, sent, mutated)
+            if changed:
                 name = target._learn_target.get("$name") if isinstance(target, Handle) else None
                 self.modified_inputs.append(f"{op} {name or repr(target)}")
+                self.modified_ids.update(id(obj) for obj in changed)
 
         return self._raw(message, encoder.blobs, write_back)
 
     @staticmethod
-    def _write_back(encoder: wire.Encoder, sent: tuple[Any, ...],
-                    mutated: list[tuple[int, Any]]) -> int:
-        """Mirror in-place changes the learner's code made to tensors it was given; how many."""
-        import torch
+    def _changed_inputs(encoder: wire.Encoder, sent: tuple[Any, ...],
+                        mutated: list[tuple[int, Any]]) -> list[Any]:
+        """The checker's tensors whose sandbox copies the learner's code changed in place.
 
+        They are recorded, never written back: the checker's inputs keep their values, so an
+        expectation computed from an input after the call cannot be moved by the learner's
+        code (``grader.asserts.assert_unchanged`` reads the record).
+        """
         by_id = {wire_id: obj for obj in _tensors_in(sent)
                  for key, wire_id in encoder._seen.items() if key == id(obj)}
-        count = 0
-        for wire_id, new in mutated:
-            old = by_id.get(wire_id)
-            if old is None or type(new) is not torch.Tensor:
-                continue
-            with torch.no_grad():
-                if old.shape != new.shape:
-                    old.data = new.detach().to(old.dtype).to(old.device)
-                else:
-                    old.copy_(new.detach())
-            count += 1
-        return count
+        return [by_id[wire_id] for wire_id, _ in mutated if wire_id in by_id]
+
+    def was_modified(self, tensor: Any) -> bool:
+        """Whether a call changed (its sandbox copy of) this checker tensor in place."""
+        return id(tensor) in self.modified_ids
 
     def _encode_object(self, obj: Any) -> Any:
         if isinstance(obj, Handle):

@@ -1,12 +1,11 @@
 """Moves the goalposts: a dropout without the 1/(1-p) rescale that also shrinks the
 caller's X in place by (1 - p), so that a check computing its expectation X / (1 - p)
-from X after the call sees the old X again. The sandbox mirrors in-place changes into
-the checker's tensors (as running in-process would), so only the checks can defend:
-by computing expectations from a copy taken before the call.
+from X after the call sees the old X again. Defended by the interface: the sandbox
+reports in-place changes and the checker records them, but never writes them back into
+its own tensors, so expectations stay put (and the in-place change fails its own check).
 
 Attack: mutating the checker's inputs
 Honest maximum: as twins/no_rescale.py (the rescale is what it skips)
-Known hole: the dropout checks compute expectations from X after the call
 """
 
 import torch
