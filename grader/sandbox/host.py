@@ -920,6 +920,3 @@ def release(handle: Handle) -> None:
 def cotangent_like(out: Any, seed: int) -> Any:
     """The cotangent :func:`vjp` used for ``cotangent_seed=seed`` and this output."""
     return wire.cotangent_like(tuple(out.shape), out.dtype, out.device, seed)
-
-
-Builder = Callable[..., Any]
