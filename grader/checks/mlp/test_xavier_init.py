@@ -429,10 +429,7 @@ def test_fresh_values_on_every_call(sub, device, rng):
             fail(f"two calls of {name} on tensors of shape {shape} drew exactly the same "
                  "values: do not seed a generator inside the function; every layer (and every "
                  "call) needs its own random weights.")
-        W = torch.zeros(shape, device=device)
-        fn(W)
-        before = W.clone()
-        fn(W)
+        before, W = probe.twice(fn, shape, torch.device(device))
         if bool((W == before).all()):
             fail(f"calling {name} twice on the same tensor left it unchanged the second time; "
                  "each call must draw fresh values.")
