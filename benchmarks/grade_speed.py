@@ -4,7 +4,7 @@ Usage (from the repository root, in the README's environment; nbgrader needs the
 instructor extra):
 
     python benchmarks/grade_speed.py [--students 20] [--exercise mlp/dropout] [--jobs 2]
-                                     [--nbgrader] [--throughput 200]
+                                     [--nbgrader] [--throughput 200] [--class-size 1000]
 
 It builds a class of STUDENTS submissions (half the reference, half a typical wrong
 implementation) and reports the wall time of:
@@ -13,8 +13,12 @@ implementation) and reports the wall time of:
   from a warm zygote);
 * the same checks for every submission in one plain pytest process, without isolation (the
   learner's code loaded in that process: :mod:`grader.sandbox.local`);
-* with --nbgrader, ``nbgrader autograde`` of the equivalent exported notebooks;
-* with --throughput N, ``learn grade`` of N submissions (submissions per second).
+* with --nbgrader, ``nbgrader autograde`` of the equivalent exported notebooks, and
+  ``learn grade COURSE`` of the same nbgrader course (the trusted pipeline: definitions
+  extracted from the notebooks, nothing executed in a kernel, scores into the gradebook);
+* with --throughput N, ``learn grade`` of N submissions (submissions per second);
+* with --class-size N, ``learn grade`` of N students who each submit mlp/dropout and
+  cnn/pooling (2N submissions; submissions per second).
 """
 
 from __future__ import annotations
@@ -107,6 +111,26 @@ def nbgrader(folder: Path, exercise_id: str, students: int, env: dict[str, str])
     return timed([sys.executable, "-m", "nbgrader", "autograde", "d2l", "--force"], cwd=course, env=env)
 
 
+def trusted_nbgrader(folder: Path, jobs: int, env: dict[str, str]) -> float:
+    """``learn grade`` of the course :func:`nbgrader` built (run that first)."""
+    course = folder.parent / "course"
+    out = folder.parent / "out-course"
+    shutil.rmtree(out, ignore_errors=True)
+    return timed([sys.executable, "-m", "grader.cli", "grade", str(course), "--out", str(out),
+                  "--jobs", str(jobs), "--seed", "1"], env=env, cwd=course)
+
+
+def two_exercise_class(folder: Path, students: int, jobs: int, env: dict[str, str]) -> float:
+    ids = ("mlp/dropout", "cnn/pooling")
+    for exercise_id in ids:
+        make_class(folder, exercise_id, students)
+    out = folder.parent / f"out-{folder.name}"
+    shutil.rmtree(out, ignore_errors=True)
+    return timed([sys.executable, "-m", "grader.cli", "grade", str(folder), *[
+        a for i in ids for a in ("--exercise", i)], "--out", str(out), "--jobs", str(jobs),
+        "--seed", "1"], env=env, cwd=ROOT)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=20)
@@ -114,6 +138,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--nbgrader", action="store_true")
     parser.add_argument("--throughput", type=int, default=0)
+    parser.add_argument("--class-size", type=int, default=0)
     args = parser.parse_args()
     env = dict(os.environ, LEARN_HOME=tempfile.mkdtemp(prefix="learn-bench-"))
     env["PYTHONPATH"] = str(ROOT)
@@ -136,12 +161,19 @@ def main() -> None:
             nb = nbgrader(folder, args.exercise, args.students, env)
             print(f"nbgrader autograde                        {nb:7.2f} s  "
                   f"(learn grade is {nb / isolated:.1f}x faster)")
+            trusted = trusted_nbgrader(folder, args.jobs, env)
+            print(f"learn grade COURSE (the same notebooks)   {trusted:7.2f} s  "
+                  f"({nb / trusted:.1f}x faster than nbgrader autograde)")
         if args.throughput:
             big = Path(tmp) / "big"
             make_class(big, args.exercise, args.throughput)
             seconds = learn_grade(big, args.exercise, args.jobs, env)
             print(f"learn grade, {args.throughput} submissions            {seconds:7.2f} s  "
                   f"({args.throughput / seconds:.1f} submissions/s)")
+        if args.class_size:
+            seconds = two_exercise_class(Path(tmp) / "two", args.class_size, args.jobs, env)
+            print(f"learn grade, {args.class_size} students x 2 exercises   {seconds:7.2f} s  "
+                  f"({2 * args.class_size / seconds:.1f} submissions/s)")
         scores = json.loads(proc.stdout.strip().splitlines()[-1])["scores"]
         print(f"(plain pytest scores: {scores})")
 

@@ -81,6 +81,9 @@ def test_existing_edited_notebook_is_refused_then_backed_up(tmp_path: Path, chec
     forced = write_course(tmp_path, "a1", [exercise], checks, force=True)
     assert forced.written == [path] and forced.backups
     assert forced.backups[0].read_text(encoding="utf-8") == edited
+    # Bug 6: nbgrader releases every notebook under source/<assignment>/: the backup is not there.
+    assert not forced.backups[0].is_relative_to(tmp_path / "source")
+    assert sorted(p.name for p in (tmp_path / "source" / "a1").iterdir()) == [path.name]
     config = tmp_path / "nbgrader_config.py"
     config.write_text("# mine\n", encoding="utf-8")
     write_course(tmp_path, "a1", [exercise], checks, force=True)
@@ -125,3 +128,14 @@ def test_notebook_json_roundtrip(tmp_path: Path, checks) -> None:
     nb = build_notebook(exercise, checks[exercise.id])
     text = json.dumps(nb)
     assert "BEGIN HIDDEN TESTS" in text and paths_for(exercise.id).quiz.is_file()
+
+
+def test_released_statement_does_not_promise_checks_it_cannot_run() -> None:
+    """Bug 8: in a released notebook the hidden test cells are empty; the statement says so and
+    tells the student how to run the checks themselves."""
+    from grader.export.nbgrader import statement_cell
+
+    for exercise in CATALOG.exercises:
+        text = statement_cell(exercise)["source"]
+        assert "the hidden checks grade your code" not in text
+        assert f"check({exercise.id!r})" in text and "pip install" in text

@@ -436,13 +436,17 @@ def write_gradebook(course: Path, assignment: str, exercises: list[Exercise],
     The assignment must be in the gradebook (``nbgrader generate_assignment`` puts it there).
     A manual score a grader already gave is kept (nbgrader's ``score`` prefers it).
     """
+    import warnings
+
     from nbgrader.api import Gradebook, MissingEntry
 
     from grader.quiz import is_correct, parse_answer
 
     by_key = {(s, r.exercise): r for s, r in results}
     written = 0
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+    with warnings.catch_warnings(), Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        # nbgrader's own add_submission sets off SQLAlchemy warnings about its session: noise.
+        warnings.simplefilter("ignore")
         try:
             gb.find_assignment(assignment)
         except MissingEntry:
@@ -488,7 +492,10 @@ def write_gradebook(course: Path, assignment: str, exercises: list[Exercise],
                         score = float(cell.max_score) if ok else 0.0
                     else:
                         continue  # a manually graded cell (free-text quiz answers)
-                    grade = gb.find_grade(cell.name, stem, assignment, student)
+                    try:
+                        grade = gb.find_grade(cell.name, stem, assignment, student)
+                    except MissingEntry:
+                        continue  # a cell added to the assignment after this submission
                     grade.auto_score = score
                     grade.needs_manual_grade = grade.manual_score is not None
                     written += 1
