@@ -662,3 +662,19 @@ def mine(x):
         assert session.forbidden_used == ["torch.nn.functional.dropout"]
     finally:
         session.close()
+
+
+def test_a_checkout_under_tmp_is_bound_read_only_into_the_sandbox_tmp() -> None:
+    """A CI clone under /tmp stays visible in the sandbox (which has its own /tmp), and the
+    folder holding it is a read-only tmpfs, so nothing can be planted beside the package."""
+    from grader.sandbox import host
+
+    assert host._top_dirs_under_tmp(["/tmp/ci/grader", "/tmp/ci/.venv", "/usr", "/tmpx/a"]) \
+        == ["/tmp/ci"]
+    cmd = host._bwrap_command(3, "cpu", 1 << 20)
+    tmp_at = max(i for i, a in enumerate(cmd) if a == "/tmp" and cmd[i - 1] == "--tmpfs")
+    package = str(host._public_grader_paths()[0])
+    first_bind = next(i for i, a in enumerate(cmd) if a == "--ro-bind")
+    assert tmp_at < first_bind, "the sandbox's /tmp must be mounted before anything is bound"
+    for path in host._top_dirs_under_tmp([package]):
+        assert cmd[cmd.index("--remount-ro", cmd.index(path)) + 1] == path

@@ -221,10 +221,27 @@ def bwrap_available() -> str | None:
     return None
 
 
+def _top_dirs_under_tmp(paths: list[str]) -> list[str]:
+    """``/tmp/<name>`` for each path that lies under /tmp (the sandbox has its own /tmp)."""
+    found = set()
+    for path in paths:
+        parts = Path(os.path.realpath(path)).parts
+        if len(parts) > 2 and parts[:2] == ("/", "tmp"):
+            found.add(f"/tmp/{parts[2]}")
+    return sorted(found)
+
+
 def _bwrap_command(ctl_fd: int, device: str, tmp_bytes: int) -> list[str]:
     package, public = _public_grader_paths()
     cmd = ["bwrap", "--die-with-parent", "--unshare-all", "--new-session", "--proc", "/proc",
-           "--dev", "/dev", "--size", str(tmp_bytes // 2), "--tmpfs", "/dev/shm"]
+           "--dev", "/dev", "--size", str(tmp_bytes // 2), "--tmpfs", "/dev/shm",
+           "--size", str(tmp_bytes), "--tmpfs", "/tmp"]
+    # A checkout or a Python under /tmp (a CI clone, say) is bound back into the sandbox's
+    # own /tmp; the folders that hold it are read-only tmpfs, so nothing can be planted next
+    # to the package (its parent is on sys.path) for a later submission to import.
+    under_tmp = _top_dirs_under_tmp([str(package)] + _python_roots())
+    for path in under_tmp:
+        cmd += ["--tmpfs", path]
     # Kernel knobs under /proc stay read-only even where the sandbox's user is root outside.
     for path in ("/proc/sys", "/proc/irq", "/proc/bus", "/proc/fs", "/proc/sysrq-trigger"):
         cmd += ["--ro-bind-try", path, path]
@@ -244,7 +261,9 @@ def _bwrap_command(ctl_fd: int, device: str, tmp_bytes: int) -> list[str]:
     for path in public:
         cmd += ["--ro-bind", str(path), str(path)]
     cmd += ["--remount-ro", str(package)]
-    cmd += ["--size", str(tmp_bytes), "--tmpfs", "/tmp", "--perms", "0700", "--dir", "/tmp/work"]
+    for path in under_tmp:
+        cmd += ["--remount-ro", path]
+    cmd += ["--perms", "0700", "--dir", "/tmp/work"]
     if device != "cpu":
         for entry in sorted(Path("/dev").glob("nvidia*")):
             cmd += ["--dev-bind", str(entry), str(entry)]
@@ -256,6 +275,7 @@ def _bwrap_command(ctl_fd: int, device: str, tmp_bytes: int) -> list[str]:
     # (tmpfs of bubblewrap's, unbounded) are read-only.
     cmd += ["--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/tmp/work", "--clearenv"]
     env = _sandbox_env(str(package.parent), "/tmp/work")
+    env["LEARN_SANDBOX_KEEP"] = os.pathsep.join(under_tmp)
     for key, value in env.items():
         cmd += ["--setenv", key, value]
     cmd += [sys.executable, "-s", "-B", "-m", "grader.sandbox.server", str(ctl_fd), "isolated"]

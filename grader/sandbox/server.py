@@ -841,6 +841,8 @@ def zygote(ctl_fd: int, sandboxed: bool) -> None:
     # Under bubblewrap these are the only writable places (the rest is read-only); each
     # submission finds them empty, so nothing one leaves can reach the next one.
     scratch = [root, "/tmp", "/dev/shm"] if sandboxed else []
+    # Read-only folders under /tmp that hold the package or Python (see host._bwrap_command).
+    kept = {p for p in os.environ.get("LEARN_SANDBOX_KEEP", "").split(os.pathsep) if p}
     count = 0
     while True:
         try:
@@ -884,7 +886,7 @@ def zygote(ctl_fd: int, sandboxed: bool) -> None:
             _reap()
         shutil.rmtree(workdir, ignore_errors=True)
         for folder in scratch:
-            _wipe(folder, keep={root})
+            _wipe(folder, keep={root} | kept)
 
 
 def _supervise(ctl: socket.socket, monitor: int, status_r: int) -> None:
