@@ -123,6 +123,10 @@ def test_exception_in_learner_code_names_the_line() -> None:
 
 
 def test_spawned_processes_do_not_outlive_grading() -> None:
-    assert result("spawns_process").outcome == "passed"
+    # It starts a 10-minute process on every call: it passes, or (once it holds more than
+    # the sandbox's process limit) it is stopped with an error saying so. Either way nothing
+    # it started survives.
+    r = result("spawns_process")
+    assert r.outcome == "passed" or (r.outcome == "error" and "processes" in r.message), r
     leftover = subprocess.run(["pgrep", "-f", "600.4242"], capture_output=True, text=True)
     assert leftover.stdout.strip() == ""
