@@ -549,8 +549,10 @@ def _listed_results(folder: Path) -> dict[str, set[str]] | None:
 
 def _rows(results: list[tuple[str, ExerciseResult]],
           digests: dict[tuple[str, str], str]) -> Iterator[list[Any]]:
+    from grader.report import csv_text
+
     for student, r in results:
-        yield [student, r.exercise, r.score, r.max_score, r.outcome, r.seed,
+        yield [csv_text(student), r.exercise, r.score, r.max_score, r.outcome, r.seed,
                digests.get((student, r.exercise), "")]
 
 

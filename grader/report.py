@@ -36,6 +36,15 @@ def _pretty(name: str) -> str:
     return name.replace("_", " ")
 
 
+def csv_text(value: object) -> object:
+    """A cell a spreadsheet shows as text: a student folder named ``=HYPERLINK(...)`` (or
+    starting with +, -, @, a tab or CR) gets a leading apostrophe instead of being run as a
+    formula when the CSV is opened."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def write_totals(path: Path, results: list[tuple[str, ExerciseResult]], seed: int) -> Path:
     """One row per student: student, total, max_score, one column per exercise, seed."""
     exercises = sorted({r.exercise for _, r in results})
@@ -49,7 +58,7 @@ def write_totals(path: Path, results: list[tuple[str, ExerciseResult]], seed: in
         writer.writerow(["student", "total", "max_score", *exercises, "seed"])
         for student in sorted(per):
             scores = [per[student][e].score if e in per[student] else 0 for e in exercises]
-            writer.writerow([student, sum(scores), sum(maximum.values()), *scores, seed])
+            writer.writerow([csv_text(student), sum(scores), sum(maximum.values()), *scores, seed])
     os.replace(tmp, path)
     return path
 

@@ -116,3 +116,11 @@ def test_unanswered_questions_are_wrong(tmp_path: Path) -> None:
     quiz = parse_quiz(_write(tmp_path, "q.yaml", QUIZ.replace("answer: c", "answer: a")))
     [result] = grade_answers(quiz, {})
     assert not result.correct and result.problem == "not answered"
+
+
+def test_csv_cells_never_become_spreadsheet_formulas() -> None:
+    from grader.report import csv_text
+
+    assert csv_text("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert [csv_text(v) for v in ("+1", "-2", "@a", "\tx")] == ["'+1", "'-2", "'@a", "'\tx"]
+    assert csv_text("ada") == "ada" and csv_text(16) == 16
