@@ -1,9 +1,10 @@
 """Hidden checks for exercises/bert/fine_tuning.py (fine-tuning a small pretrained BERT).
 
-Everything the learner's code is given (encoders, a classifier and an optimizer written to
-the specification, batches) is built in the sandbox by :mod:`grader.sandbox.fixtures.bert`;
-the checker builds the same objects locally from the same code and seeds to compute what to
-expect, and reads the learner's results by value.
+Everything the learner's code is given (encoders, a probe model and a one-group optimizer
+for fine_tune, batches) is built in the sandbox by :mod:`grader.sandbox.fixtures.bert`, which
+holds no answer: batches are encoded here with the reference and sent by value. The checker
+builds the same objects locally from the same code and seeds to compute what to expect, and
+reads the learner's results by value.
 """
 
 import copy
@@ -31,10 +32,9 @@ E2E_MIN_ACCURACY = 0.8
 
 # ---------------------------------------------------------------- helpers
 
-# The checks build their own inputs, models and optimizers with the public fixtures (the
-# exercise's specification written out), never with the reference module: the learner's
-# functions are called on them in the sandbox, and the same fixture code run here says what
-# to expect.
+# The checks build the learner's inputs, models and optimizers with the public fixtures
+# (which hold no answer) and encode sentence pairs here with the reference; the same fixture
+# code run here says what to expect.
 
 def _seed(rng):
     return int(torch.randint(0, 2**31 - 2, (1,), generator=rng))
@@ -47,9 +47,15 @@ def _words(rng, n):
     return [vocab.idx_to_token[i] for i in idx]
 
 
+def _ref():
+    from grader.plugin import CONTEXT
+
+    return CONTEXT["ref"]
+
+
 def _real_batch(rng, n=12):
     return fx.encode_pairs(fx.sample_pairs(_seed(rng), n, "test"), load_vocab(),
-                           fx.tokens_and_segments)
+                           _ref().get_tokens_and_segments)
 
 
 def _text(value, limit=300):
@@ -110,7 +116,7 @@ def _check_tokens(sub, tokens_a, tokens_b, single):
     tokens, segments = result
     if not isinstance(tokens, list) or not isinstance(segments, list):
         fail(f"{what} returned {kinds}; both tokens and segments must be Python lists.")
-    want_tokens, want_segments = fx.tokens_and_segments(list(tokens_a), tokens_b)
+    want_tokens, want_segments = _ref().get_tokens_and_segments(list(tokens_a), tokens_b)
     if tokens != want_tokens:
         if len(tokens) != len(want_tokens):
             fail(f"{what} returned {len(tokens)} tokens, expected {len(want_tokens)}: <cls>, "
@@ -269,7 +275,7 @@ def test_classifier_matches_reference_on_the_pretrained_encoder(sub, device, rng
     linear, output = _head(sub, model, D, NUM_CLASSES,
                            f"BERTClassifier(encoder, {D}, {NUM_CLASSES})")
     local, _ = load_pretrained_encoder()
-    expected_model = fx.Classifier(local, D, NUM_CLASSES).to(device).eval()
+    expected_model = _ref().BERTClassifier(local, D, NUM_CLASSES).to(device).eval()
     with torch.no_grad():
         for mine, theirs in ((expected_model.hidden[0], linear), (expected_model.output, output)):
             weight, bias = _linear(theirs)
@@ -340,7 +346,7 @@ def test_classifier_gradients_reach_the_encoder(sub, rng):
 # ---------------------------------------------------------------- make_optimizer
 
 def _optimizer_model(sub, rng):
-    return make(sub, FX + "small_classifier", _seed(rng), 3)
+    return make(sub, FX + "small_model", _seed(rng), 3)
 
 
 @pytest.mark.points(2)
@@ -397,7 +403,7 @@ def test_optimizer_groups_split_encoder_from_head(sub, rng):
         missing = len(other_names - set(second))
         stray = sum(1 for name in second if name not in other_names)
         fail(f"the second parameter group of {what} should hold every parameter of the model "
-             f"that is not in the encoder (hidden and output); {missing} are missing"
+             f"that is not in the encoder (the new head); {missing} are missing"
              + (f" and {stray} other tensor(s) are in it." if stray else "."))
     frozen = [name for name, p in params if not p.requires_grad]
     if frozen:
@@ -407,12 +413,19 @@ def test_optimizer_groups_split_encoder_from_head(sub, rng):
 
 # ---------------------------------------------------------------- fine_tune
 
-def _fine_tune_setup(sub, rng, backbone_lr=0.02, head_lr=0.05, dtype="float64", record=False):
-    """(model, optimizer) handles built in the sandbox, and the same model built here."""
+FT_LR = 0.03
+
+
+def _fine_tune_setup(sub, rng, lr=FT_LR, dtype="float64", record=False, part="all"):
+    """(model, optimizer) handles built in the sandbox, and the same model built here.
+
+    The model is the fixtures' probe model (encoder, then a linear head over the mean of its
+    outputs), the optimizer a one-group Adam over all of its parameters or only its head's.
+    """
     seed = _seed(rng)
-    model = make(sub, FX + "small_classifier", seed, NUM_CLASSES, dtype, record)
-    opt = make(sub, FX + "optimizer", model, backbone_lr, head_lr)
-    return model, opt, fx.small_classifier(seed, NUM_CLASSES, dtype, record)
+    model = make(sub, FX + "small_model", seed, NUM_CLASSES, dtype, record)
+    opt = make(sub, FX + "optimizer", model, lr, part)
+    return model, opt, fx.small_model(seed, NUM_CLASSES, dtype, record)
 
 
 def _batches(sub, rng, sizes, kind="uneven_batches", **kwargs):
@@ -423,9 +436,14 @@ def _batches(sub, rng, sizes, kind="uneven_batches", **kwargs):
     DataLoader yields) or "tuple" (d2l's dataset items uncollated).
     """
     seed = _seed(rng)
-    local = fx.loader_batch_list(seed, sizes) if kind == "loader_batches" else \
-        fx.batch_list(seed, sizes, **kwargs)
-    return make(sub, FX + kind, seed, list(sizes), **kwargs), local
+    pairs = fx.sample_pairs(seed, sum(sizes))
+    tokens_fn = _ref().get_tokens_and_segments
+    if kind == "loader_batches":
+        encoded = fx.encode_pairs(pairs, load_vocab(), tokens_fn, CONFIG["max_len"])
+        return (make(sub, FX + kind, encoded, list(sizes), seed),
+                fx.loader_batch_list(encoded, sizes, seed))
+    local = fx.batch_list(pairs, sizes, tokens_fn, **kwargs)
+    return make(sub, FX + kind, local), local
 
 
 class _Adam:
@@ -467,9 +485,7 @@ def _expected_run(model, batches, num_epochs, device, backward):
     batch sizes differ.
     """
     model = copy.deepcopy(model)
-    backbone = list(model.encoder.parameters())
-    ids = {id(p) for p in backbone}
-    opt = _Adam([(backbone, 0.02), ([p for p in model.parameters() if id(p) not in ids], 0.05)])
+    opt = _Adam([(list(model.parameters()), FT_LR)])
     losses = []
     for _ in range(num_epochs):
         model.train()
@@ -525,14 +541,14 @@ def test_fine_tune_returns_per_example_mean_losses(sub, device, rng):
                          "zero_grad/backward/step per batch, num_epochs passes.",
                      rtol=1e-3, atol=1e-5)
     again = deepcopy(model)
-    none = sub.fine_tune(again, batches, make(sub, FX + "optimizer", again, 0.0, 0.0), 0, device)
+    none = sub.fine_tune(again, batches, make(sub, FX + "optimizer", again, 0.0), 0, device)
     if not isinstance(none, (list, tuple)) or len(none) != 0:
         fail("fine_tune(..., num_epochs=0, ...) should return an empty list.")
 
 
 def test_fine_tune_trains_in_training_mode(sub, device, rng):
     batches, _ = _batches(sub, rng, (4, 6, 3))
-    model, opt, _ = _fine_tune_setup(sub, rng, 0.01, 0.01, "float32", record=True)
+    model, opt, _ = _fine_tune_setup(sub, rng, 0.01, "float32", record=True)
     model.to(device)
     model.eval()
     sub.fine_tune(model, batches, opt, 2, device)
@@ -548,7 +564,7 @@ def test_fine_tune_trains_in_training_mode(sub, device, rng):
 @pytest.mark.points(2)
 def test_fine_tune_updates_every_parameter(sub, device, rng):
     batches, _ = _batches(sub, rng, (8, 8))
-    model, opt, _ = _fine_tune_setup(sub, rng, 0.01, 0.01, "float32")
+    model, opt, _ = _fine_tune_setup(sub, rng, 0.01, "float32")
     model.to(device)
     before = _parameters(model)
     sub.fine_tune(model, batches, opt, 1, device)
@@ -563,17 +579,17 @@ def test_fine_tune_updates_every_parameter(sub, device, rng):
 @pytest.mark.points(2)
 def test_fine_tune_uses_the_given_optimizer(sub, device, rng):
     batches, _ = _batches(sub, rng, (8, 8))
-    model, opt, _ = _fine_tune_setup(sub, rng, 0.0, 0.05, "float32")
+    model, opt, _ = _fine_tune_setup(sub, rng, 0.05, "float32", part="head")
     model.to(device)
     before = _parameters(model)
     sub.fine_tune(model, batches, opt, 1, device)
     after = _parameters(model)
     for name, p in before.items():
         if name.startswith("encoder.") and not torch.equal(after[name], p):
-            fail("fine_tune changed the encoder although the optimizer it was given has "
-                 f"learning rate 0 for the encoder ({name} moved). Train with the "
-                 "optimizer that was passed in; do not build another one.")
-    for name in ("output.weight", "hidden.0.weight"):
+            fail("fine_tune changed the encoder although the optimizer it was given holds only "
+                 f"the head's parameters ({name} moved). Train with the optimizer that was "
+                 "passed in; do not build another one.")
+    for name in ("head.weight", "head.bias"):
         if torch.equal(after[name], before[name]):
             fail(f"fine_tune did not change {name} with the optimizer it was given; call "
                  "optimizer.step() after each backward pass.")
@@ -582,7 +598,7 @@ def test_fine_tune_uses_the_given_optimizer(sub, device, rng):
 def test_fine_tune_accepts_list_and_tuple_batches(sub, device, rng):
     for layout in ("list", "tuple"):
         batches, _ = _batches(sub, rng, (4, 3), layout=layout)
-        model, opt, _ = _fine_tune_setup(sub, rng, 0.01, 0.01, "float32")
+        model, opt, _ = _fine_tune_setup(sub, rng, 0.01, "float32")
         model.to(device)
         if layout == "list":
             # A failure here is not about the layout: it fails like any other check.
@@ -604,7 +620,7 @@ def test_fine_tune_accepts_list_and_tuple_batches(sub, device, rng):
 
 def test_fine_tune_moves_batches_to_device(sub, device, rng):
     batches, _ = _batches(sub, rng, (5, 4), kind="tracked_batches")
-    model, opt, _ = _fine_tune_setup(sub, rng, 0.01, 0.01, "float32")
+    model, opt, _ = _fine_tune_setup(sub, rng, 0.01, "float32")
     model.to(device)
     sub.fine_tune(model, batches, opt, 1, device)
     for moved in batches.moved():
