@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -76,9 +77,20 @@ def make_class(folder: Path, exercise_id: str, students: int) -> list[Path]:
     return files
 
 
+CPU: dict[str, float] = {}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(cmd: list[str], **kwargs: object) -> float:
+    """Wall seconds of ``cmd``; its CPU seconds (whole process tree) go to ``CPU["last"]``."""
+    cpu = _children_cpu()
     start = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)  # type: ignore[arg-type]
+    CPU["last"] = _children_cpu() - cpu
     return time.perf_counter() - start
 
 
@@ -147,16 +159,19 @@ def main() -> None:
         files = make_class(folder, args.exercise, args.students)
         print(f"{args.students} submissions of {args.exercise} (half correct), {os.cpu_count()} cpu(s)")
         paths = paths_for(args.exercise)
+        cpu = _children_cpu()
         start = time.perf_counter()
         names = ",".join(load_catalog().get(args.exercise).names)
         proc = subprocess.run([sys.executable, "-c", PLAIN, str(paths.checks), str(paths.solution),
                                names, *map(str, files)], capture_output=True, text=True, env=env,
                               check=True)
         plain = time.perf_counter() - start
-        print(f"plain pytest, one process, no isolation   {plain:7.2f} s")
+        plain_cpu = _children_cpu() - cpu
+        print(f"plain pytest, one process, no isolation   {plain:7.2f} s  (cpu {plain_cpu:.2f} s)")
         isolated = learn_grade(folder, args.exercise, args.jobs, env)
         print(f"learn grade --jobs {args.jobs}                       {isolated:7.2f} s  "
-              f"({isolated / plain:.2f}x plain pytest)")
+              f"({isolated / plain:.2f}x plain pytest; cpu {CPU['last']:.2f} s, "
+              f"{CPU['last'] / plain_cpu:.2f}x)")
         if args.nbgrader:
             nb = nbgrader(folder, args.exercise, args.students, env)
             print(f"nbgrader autograde                        {nb:7.2f} s  "

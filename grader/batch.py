@@ -389,7 +389,7 @@ def _run_round(tasks: list[Task], seed: int, jobs: int, timeout: float | None, m
     jobs = max(1, min(jobs, len(tasks)))
     died: list[Task] = []
     with tempfile.TemporaryDirectory(prefix="learn-grade-") as tmp:
-        procs = []
+        files, budgets = [], []
         for w in range(jobs):
             chunk = tasks[w::jobs]
             data = []
@@ -403,14 +403,16 @@ def _run_round(tasks: list[Task], seed: int, jobs: int, timeout: float | None, m
                 Path(str(task.result_file) + ".started").unlink(missing_ok=True)
             jobs_file = Path(tmp) / f"w{w}.json"
             jobs_file.write_text(json.dumps(data), encoding="utf-8")
-            budget = STARTUP_ALLOWANCE + sum(float(d["timeout"]) * 2 + 10 for d in data)
-            procs.append([subprocess.Popen([sys.executable, "-m", "grader.worker", str(jobs_file)],
-                                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                           stderr=subprocess.DEVNULL, env=env, cwd=tmp,
-                                           start_new_session=True,
-                                           preexec_fn=_die_with_parent),  # noqa: PLW1509 - no threads here
-                          time.monotonic() + budget,
-                          chunk, False])
+            files.append(str(jobs_file))
+            budgets.append(STARTUP_ALLOWANCE + sum(float(d["timeout"]) * 2 + 10 for d in data))
+        # One checker process: it imports torch and pytest once and forks a checker per chunk
+        # (grader.worker.main); they run in parallel, each with its own sibling zygote.
+        procs = [[subprocess.Popen([sys.executable, "-m", "grader.worker", *files],
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, env=env, cwd=tmp,
+                                   start_new_session=True,
+                                   preexec_fn=_die_with_parent),  # noqa: PLW1509 - no threads here
+                  time.monotonic() + max(budgets), list(tasks), False]]
         try:
             while True:
                 alive = [entry for entry in procs if entry[0].poll() is None]

@@ -75,21 +75,29 @@ def worker_env() -> dict[str, str]:
     return env
 
 
-def grade(jobs: list[Job]) -> list[ExerciseResult]:
+def grade(jobs: list[Job], parallel: int = 1) -> list[ExerciseResult]:
     """Grade ``jobs`` in one worker process; one result per job, in order.
 
-    Whatever the submissions do, a result comes back for each: a worker that cannot start
-    or dies is reported as an ``error`` result naming the grader, never as a wrong answer.
+    With ``parallel`` > 1 the worker forks that many checkers (torch imported once) and
+    deals the jobs out among them. Whatever the submissions do, a result comes back for
+    each: a worker that cannot start or dies is reported as an ``error`` result naming the
+    grader, never as a wrong answer.
     """
     with tempfile.TemporaryDirectory(prefix="learn-") as tmp:
         workdir = Path(tmp)
         data = [_job_data(job, workdir, i) for i, job in enumerate(jobs)]
-        (workdir / "jobs.json").write_text(json.dumps(data), encoding="utf-8")
-        budget = STARTUP_ALLOWANCE + sum(float(d["timeout"]) + 10.0 for d in data)  # type: ignore[arg-type]
+        parallel = max(1, min(parallel, len(data)))
+        lists = [data[k::parallel] for k in range(parallel)]
+        files = []
+        for k, part in enumerate(lists):
+            files.append(str(workdir / f"jobs-{k}.json"))
+            Path(files[-1]).write_text(json.dumps(part), encoding="utf-8")
+        budget = STARTUP_ALLOWANCE + max(
+            sum(float(d["timeout"]) + 10.0 for d in part) for part in lists)  # type: ignore[arg-type]
         stderr_path = workdir / "worker.stderr"
         with open(stderr_path, "wb") as stderr:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "grader.worker", str(workdir / "jobs.json")],
+                [sys.executable, "-m", "grader.worker", *files],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
                 env=worker_env(), cwd=tmp, start_new_session=True)
             try:

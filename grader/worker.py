@@ -262,56 +262,115 @@ def _write(path: str, data: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
+def _grade_all(zygote: Any, jobs: list[dict[str, Any]]) -> None:
+    """Grade ``jobs`` in order, each result written as soon as it is known."""
+    for job in jobs:
+        if job.get("isolation") == "required" and zygote.why_unisolated is not None:
+            result = error_result(
+                job["exercise"], "not graded: this grade needs the sandbox's isolation, "
+                f"which is not available here ({zygote.why_unisolated}); install bubblewrap, "
+                "or pass --allow-unisolated to grade trusted code without it",
+                max_score=int(job.get("max_score", 0)), seed=int(job["seed"]),
+                submission=job["submission"]).to_json()
+            result["isolation"] = "none"
+            result["infrastructure"] = True
+        else:
+            marker = Path(job["result"] + ".started")
+            marker.write_text(str(os.getpid()), encoding="utf-8")
+            try:
+                result = grade_job(zygote, job)
+            except Exception as exc:  # noqa: BLE001 - one job's failure never ends the batch
+                result = error_result(
+                    job["exercise"], f"the grader itself failed on this submission "
+                    f"({type(exc).__name__}); please report this", max_score=int(
+                        job.get("max_score", 0)), seed=int(job["seed"]),
+                    submission=job["submission"]).to_json()
+                result["isolation"] = zygote.isolation
+                result["infrastructure"] = True
+        _write(job["result"], result)
+        Path(job["result"] + ".started").unlink(missing_ok=True)
+
+
+def _die_with_parent() -> None:
+    """A forked checker dies with the process that forked it (Linux; elsewhere a no-op)."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _preimport() -> None:
+    """What every check needs, imported once (while the zygote imports torch)."""
+    import pytest  # noqa: F401
+    import torch  # noqa: F401
+
+    import grader.asserts  # noqa: F401
+    import grader.plugin  # noqa: F401
+
+
 def main(argv: list[str] | None = None) -> int:
+    """``python -m grader.worker JOBS.json [JOBS.json ...]``.
+
+    With several job lists, torch and pytest are imported once here and one checker is
+    forked per list; their submissions come from sibling zygotes of one sandbox (torch
+    imported once there too), each sibling with its own /tmp and /dev/shm.
+    """
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "--collect":
         print(json.dumps({path: collect(path) for path in argv[1:]}))
         return 0
-    jobs = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
-    if not jobs:
+    lists = [json.loads(Path(arg).read_text(encoding="utf-8")) for arg in argv]
+    lists = [jobs for jobs in lists if jobs]
+    if not lists:
         return 0
-    checks_text = {Path(job["checks"]).read_text(encoding="utf-8") for job in jobs}
-    if len(jobs) > 1 and any("optim" in text for text in checks_text):
+    every = [job for jobs in lists for job in jobs]
+    checks_text = {Path(job["checks"]).read_text(encoding="utf-8") for job in every}
+    if len(every) > 1 and any("optim" in text for text in checks_text):
         # A first torch optimizer imports torch._dynamo (1-2 s): once in the zygote, not once
         # per submission.
         os.environ["LEARN_PREIMPORT_OPTIM"] = "1"
-    from grader.sandbox.host import Zygote
+    from grader.sandbox.host import Zygote, bwrap_available
 
-    wanted = {job.get("device", "auto") for job in jobs}
-    isolation = {job.get("isolation", "auto") for job in jobs}
-    zygote = Zygote("cpu" if wanted == {"cpu"} else "gpu", isolate="off" not in isolation)
+    wanted = {job.get("device", "auto") for job in every}
+    isolate = "off" not in {job.get("isolation", "auto") for job in every}
+    kind = "cpu" if wanted == {"cpu"} else "gpu"
+    siblings = len(lists) if len(lists) > 1 and isolate and bwrap_available() is None else 0
+    zygote = Zygote(kind, isolate=isolate, siblings=siblings)
     try:
-        import pytest  # noqa: F401 - imported once, while the zygote imports torch
-        import torch  # noqa: F401
-
-        import grader.asserts  # noqa: F401
-        import grader.plugin  # noqa: F401
-
-        for job in jobs:
-            if job.get("isolation") == "required" and zygote.why_unisolated is not None:
-                result = error_result(
-                    job["exercise"], "not graded: this grade needs the sandbox's isolation, "
-                    f"which is not available here ({zygote.why_unisolated}); install bubblewrap, "
-                    "or pass --allow-unisolated to grade trusted code without it",
-                    max_score=int(job.get("max_score", 0)), seed=int(job["seed"]),
-                    submission=job["submission"]).to_json()
-                result["isolation"] = "none"
-                result["infrastructure"] = True
-            else:
-                marker = Path(job["result"] + ".started")
-                marker.write_text(str(os.getpid()), encoding="utf-8")
+        _preimport()
+        if len(lists) == 1:
+            _grade_all(zygote, lists[0])
+            return 0
+        children = []
+        for index, jobs in enumerate(lists):
+            own = zygote.sibling(index) if siblings else None
+            pid = os.fork()
+            if pid == 0:
+                code = 1
                 try:
-                    result = grade_job(zygote, job)
-                except Exception as exc:  # noqa: BLE001 - one job's failure never ends the batch
-                    result = error_result(
-                        job["exercise"], f"the grader itself failed on this submission "
-                        f"({type(exc).__name__}); please report this", max_score=int(
-                            job.get("max_score", 0)), seed=int(job["seed"]),
-                        submission=job["submission"]).to_json()
-                    result["isolation"] = zygote.isolation
-                    result["infrastructure"] = True
-            _write(job["result"], result)
-            Path(job["result"] + ".started").unlink(missing_ok=True)
+                    _die_with_parent()
+                    # The parent's zygote is the parent's: never closed (killed) from here.
+                    zygote.proc = None
+                    if own is None:
+                        own = Zygote(kind, isolate=isolate)
+                    try:
+                        _grade_all(own, jobs)
+                    finally:
+                        own.close()
+                    code = 0
+                finally:
+                    os._exit(code)
+            if own is not None:
+                own.close()
+            children.append(pid)
+        for pid in children:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
     finally:
         zygote.close()
     return 0

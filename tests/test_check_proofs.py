@@ -10,12 +10,14 @@ first line declares:
 * ``# expect: failed only check_a`` - one mistake: exactly the named checks fail, every other
   check passes (issue "Fair checks": one mistake costs the check of that idea).
 
-All variants of one exercise are graded in one worker process (one torch import).
+All variants of one exercise are graded in one worker process (one torch import), which
+forks two checkers on a machine with two or more cores.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 
 import pytest
@@ -51,7 +53,8 @@ def _results(exercise_id: str) -> dict[str, ExerciseResult]:
     paths = paths_for(exercise_id)
     files = {"<reference>": paths.solution, "<stub>": paths.stub}
     files.update({p.name: p for p in _variants(exercise_id)})
-    results = grade([Job(exercise, path, PROOF_SEED, device="cpu") for path in files.values()])
+    results = grade([Job(exercise, path, PROOF_SEED, device="cpu") for path in files.values()],
+                    parallel=min(2, os.cpu_count() or 1))
     return dict(zip(files, results))
 
 

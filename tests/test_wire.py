@@ -679,3 +679,52 @@ def test_a_checkout_under_tmp_is_bound_read_only_into_the_sandbox_tmp() -> None:
     remounted = {cmd[i + 1] for i, a in enumerate(cmd) if a == "--remount-ro"}
     for path in host._top_dirs_under_tmp([package]):
         assert path in remounted and cmd.index(path) < first_bind
+
+
+SIBLING_SOURCE = SOURCE + r'''
+
+
+def plant(tag):
+    for path in ("/tmp/" + tag, "/tmp/work/" + tag, "/dev/shm/" + tag):
+        with open(path, "w") as fh:
+            fh.write(tag)
+    return sorted(os.listdir("/tmp")), sorted(os.listdir("/dev/shm"))
+
+
+def look():
+    found = []
+    for folder in ("/tmp", "/tmp/work", "/dev/shm"):
+        found += [folder + "/" + n for n in os.listdir(folder) if n.startswith("planted")]
+    try:
+        learn = os.listdir("/.learn")
+    except OSError as exc:
+        learn = type(exc).__name__
+    return found, learn
+'''
+
+
+@pytest.mark.skipif(host.bwrap_available() is not None, reason="siblings need the sandbox")
+def test_sibling_zygotes_do_not_share_scratch_space() -> None:
+    """Two checkers grading at once (``learn grade --jobs 2``) get sibling zygotes of one
+    sandbox: neither submission sees what the other writes to /tmp or /dev/shm, and the
+    siblings' scratch folders are out of reach."""
+    mother = Zygote("cpu", siblings=2)
+    try:
+        first, second = mother.sibling(0), mother.sibling(1)
+        a = Session(first, SIBLING_SOURCE, "/learner/a.py", NAMES, [], torch.device("cpu"), 60.0)
+        b = Session(second, SIBLING_SOURCE, "/learner/b.py", NAMES, [], torch.device("cpu"), 60.0)
+        a.start()
+        b.start()
+        try:
+            Remote(a).plant("planted-a")
+            found, learn = Remote(b).look()
+            assert found == [] and learn == []
+            assert len(Remote(a).look()[0]) == 3
+            assert Remote(b).double(torch.ones(2)).tolist() == [2.0, 2.0]
+        finally:
+            a.close()
+            b.close()
+        first.close()
+        second.close()
+    finally:
+        mother.close()

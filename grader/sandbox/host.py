@@ -231,7 +231,7 @@ def _top_dirs_under_tmp(paths: list[str]) -> list[str]:
     return sorted(found)
 
 
-def _bwrap_command(ctl_fd: int, device: str, tmp_bytes: int) -> list[str]:
+def _bwrap_command(ctl_fd: int, device: str, tmp_bytes: int, siblings: int = 0) -> list[str]:
     package, public = _public_grader_paths()
     cmd = ["bwrap", "--die-with-parent", "--unshare-all", "--new-session", "--proc", "/proc",
            "--dev", "/dev", "--size", str(tmp_bytes // 2), "--tmpfs", "/dev/shm",
@@ -264,6 +264,11 @@ def _bwrap_command(ctl_fd: int, device: str, tmp_bytes: int) -> list[str]:
     for path in under_tmp:
         cmd += ["--remount-ro", path]
     cmd += ["--perms", "0700", "--dir", "/tmp/work"]
+    # Scratch space for sibling zygotes (:meth:`Zygote.sibling`): each binds its own over
+    # /tmp and /dev/shm and covers /.learn (server._private_scratch).
+    for k in range(siblings):
+        cmd += ["--size", str(tmp_bytes), "--tmpfs", f"/.learn/{k}/tmp",
+                "--size", str(tmp_bytes // 2), "--tmpfs", f"/.learn/{k}/shm"]
     if device != "cpu":
         for entry in sorted(Path("/dev").glob("nvidia*")):
             cmd += ["--dev-bind", str(entry), str(entry)]
@@ -298,9 +303,11 @@ class Zygote:
     """One sandbox zygote (torch imported once); submissions are forked from it one at a time."""
 
     def __init__(self, device: str = "cpu", *, isolate: bool = True,
-                 tmp_bytes: int = 512 * 1024 * 1024) -> None:
+                 tmp_bytes: int = 512 * 1024 * 1024, siblings: int = 0) -> None:
         self.device = device
         self.tmp_bytes = tmp_bytes
+        self.siblings = siblings
+        self._is_sibling = False
         self.why_unisolated = None if isolate else "isolation was switched off"
         if isolate:
             self.why_unisolated = bwrap_available()
@@ -316,7 +323,7 @@ class Zygote:
     def start(self) -> None:
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         if self.why_unisolated is None:
-            cmd = _bwrap_command(child.fileno(), self.device, self.tmp_bytes)
+            cmd = _bwrap_command(child.fileno(), self.device, self.tmp_bytes, self.siblings)
             env = None
             cwd = None
         else:
@@ -353,11 +360,35 @@ class Zygote:
         return self.proc.stderr.read()[-500:].decode("utf-8", "replace").strip()
 
     def alive(self) -> bool:
+        if self._is_sibling:
+            return self.ctl is not None
         return self.proc is not None and self.proc.poll() is None
 
     def restart(self) -> None:
         self.close()
+        # A broken sibling is replaced by a zygote of its own (a sandbox of its own).
+        self._is_sibling = False
+        self.siblings = 0
         self.start()
+
+    def sibling(self, index: int) -> "Zygote":
+        """A second zygote forked from this one (torch already imported) in the same
+        sandbox, with its own /tmp and /dev/shm, for another checker to use at the same
+        time. Only for an isolated zygote started with ``siblings`` > ``index``; the
+        returned object belongs to the caller (a forked checker) and never to this one.
+        """
+        if self.why_unisolated is not None or not 0 <= index < self.siblings:
+            raise ValueError("siblings need an isolated zygote started with enough of them")
+        assert self.ctl is not None
+        self._wait_ready()
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        wire.send_frame(self.ctl, {"op": "fork", "index": index}, fds=[theirs.fileno()])
+        theirs.close()
+        other = Zygote.__new__(Zygote)
+        other.__dict__.update(self.__dict__)
+        other.proc, other.ctl, other._workdir, other._ready = None, mine, None, False
+        other._is_sibling = True
+        return other
 
     def spawn(self, config: dict[str, Any]) -> "Process":
         """A fresh submission process (restarting the zygote if a submission broke it)."""

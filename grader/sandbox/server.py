@@ -49,6 +49,7 @@ CLONE_NEWPID = 0x20000000
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_SET_NO_NEW_PRIVS = 38
+PR_SET_CHILD_SUBREAPER = 36
 FIXTURE_PACKAGES = ("grader.sandbox.fixtures.", "grader.pretrained")
 """Modules whose functions ``make`` may call: a package prefix (ending in ``.``) or a module."""
 MESSAGE_LIMIT = 2000
@@ -838,12 +839,43 @@ def zygote(ctl_fd: int, sandboxed: bool) -> None:
         except (OSError, AttributeError):
             pass
     root = os.environ.get("LEARN_SANDBOX_TMP", "/tmp")
-    # Under bubblewrap these are the only writable places (the rest is read-only); each
-    # submission finds them empty, so nothing one leaves can reach the next one.
-    scratch = [root, "/tmp", "/dev/shm"] if sandboxed else []
     # Read-only folders under /tmp that hold the package or Python (see host._bwrap_command).
     kept = {p for p in os.environ.get("LEARN_SANDBOX_KEEP", "").split(os.pathsep) if p}
-    count = 0
+    siblings: list[int] = []
+    while True:
+        try:
+            message, _, fds = wire.recv_frame(ctl, want_fds=True)
+        except wire.WireError:
+            return
+        _reap_siblings(siblings)
+        if isinstance(message, dict) and message.get("op") == "fork" and len(fds) == 1 \
+                and sandboxed:
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    ctl.close()
+                    _private_scratch(int(message.get("index", 0)), kept)
+                    sib = socket.socket(fileno=fds[0])
+                    wire.send_frame(sib, {"ready": True, "pid": os.getpid(), "sandboxed": True})
+                    _serve_spawns(sib, sandboxed, root, kept, sibling=True)
+                except BaseException:  # noqa: BLE001
+                    traceback.print_exc()
+                os._exit(0)
+            siblings.append(pid)
+            os.close(fds[0])
+            continue
+        if not isinstance(message, dict) or message.get("op") != "spawn" or len(fds) != 2:
+            for fd in fds:
+                wire.close_quietly(fd)
+            if isinstance(message, dict) and message.get("op") == "exit":
+                return
+            continue
+        _spawn(ctl, message, fds, sandboxed, root, kept, sibling=False)
+
+
+def _serve_spawns(ctl: socket.socket, sandboxed: bool, root: str, kept: set[str], *,
+                  sibling: bool) -> None:
+    """A sibling zygote's loop: spawn requests only, one submission at a time."""
     while True:
         try:
             message, _, fds = wire.recv_frame(ctl, want_fds=True)
@@ -855,38 +887,115 @@ def zygote(ctl_fd: int, sandboxed: bool) -> None:
             if isinstance(message, dict) and message.get("op") == "exit":
                 return
             continue
-        count += 1
-        config = dict(message.get("config") or {})
-        workdir = os.path.join(root, f"submission-{count}-{os.urandom(8).hex()}")
-        os.makedirs(workdir, mode=0o700, exist_ok=True)
-        config["workdir"] = workdir
-        config["namespaces"] = sandboxed
-        status_r, status_w = os.pipe()
-        monitor = os.fork()
-        if monitor == 0:
+        _spawn(ctl, message, fds, sandboxed, root, kept, sibling=sibling)
+
+
+_COUNT = [0]
+
+
+def _spawn(ctl: socket.socket, message: dict[str, Any], fds: list[int], sandboxed: bool,
+           root: str, kept: set[str], *, sibling: bool) -> None:
+    """Run one submission process to its end, then remove everything it left."""
+    _COUNT[0] += 1
+    config = dict(message.get("config") or {})
+    workdir = os.path.join(root, f"submission-{_COUNT[0]}-{os.urandom(8).hex()}")
+    os.makedirs(workdir, mode=0o700, exist_ok=True)
+    config["workdir"] = workdir
+    config["namespaces"] = sandboxed
+    status_r, status_w = os.pipe()
+    monitor = os.fork()
+    if monitor == 0:
+        try:
+            ctl.close()
+            os.close(status_r)
+            _monitor(config, fds[0], fds[1], status_w)
+        except BaseException:  # noqa: BLE001
+            traceback.print_exc()
+        os._exit(0)
+    for fd in fds:
+        os.close(fd)
+    os.close(status_w)
+    _supervise(ctl, monitor, status_r)
+    if sandboxed and not sibling:
+        _kill_everything_but({os.getpid(), 1, os.getppid()})
+    else:
+        # A sibling shares the sandbox with other siblings: only its own tree is its to
+        # kill (it is a subreaper, so a submission's orphans are in that tree too).
+        _kill_tree()
+    shutil.rmtree(workdir, ignore_errors=True)
+    # Under bubblewrap these are the only writable places (the rest is read-only); each
+    # submission finds them empty, so nothing one leaves can reach the next one.
+    for folder in ([root, "/tmp", "/dev/shm"] if sandboxed else []):
+        _wipe(folder, keep={root} | kept)
+
+
+def _kill_tree() -> None:
+    for _ in range(5):
+        pids = _tree(os.getpid())[1:]
+        if not pids:
+            return
+        for pid in pids:
             try:
-                ctl.close()
-                os.close(status_r)
-                _monitor(config, fds[0], fds[1], status_w)
-            except BaseException:  # noqa: BLE001
-                traceback.print_exc()
-            os._exit(0)
-        for fd in fds:
-            os.close(fd)
-        os.close(status_w)
-        _supervise(ctl, monitor, status_r)
-        if sandboxed:
-            _kill_everything_but({os.getpid(), 1, os.getppid()})
-        else:
-            for pid in _tree(os.getpid())[1:]:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
-            _reap()
-        shutil.rmtree(workdir, ignore_errors=True)
-        for folder in scratch:
-            _wipe(folder, keep={root} | kept)
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        _reap()
+        time.sleep(0.005)
+    _reap()
+
+
+def _reap_siblings(siblings: list[int]) -> None:
+    for pid in list(siblings):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            siblings.remove(pid)
+
+
+MS_RDONLY, MS_BIND, MS_REC = 1, 4096, 16384
+
+
+def _private_scratch(index: int, kept: set[str]) -> None:
+    """Give this sibling zygote its own /tmp and /dev/shm (new user and mount namespaces).
+
+    bubblewrap made an empty bounded tmpfs per sibling, ``/.learn/<index>/tmp`` and
+    ``.../shm``. The read-only folders under /tmp that hold Python or the package are bound
+    into this sibling's tmpfs (recursively, with their read-only mounts), which is then bound
+    over /tmp; an empty read-only tmpfs covers /.learn, so no submission can reach another
+    sibling's scratch space while both run.
+    """
+    global _libc
+    if _libc is None:
+        _libc = ctypes.CDLL(None, use_errno=True)
+    mount = _libc.mount
+    mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong,
+                      ctypes.c_char_p]
+    uid, gid = os.getuid(), os.getgid()
+    if _libc.unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0:
+        raise OSError(ctypes.get_errno(), "unshare failed")
+    for path, text in (("/proc/self/setgroups", "deny"), ("/proc/self/uid_map", f"{uid} {uid} 1"),
+                       ("/proc/self/gid_map", f"{gid} {gid} 1")):
+        with open(path, "w", encoding="ascii") as handle:
+            handle.write(text)
+    base = f"/.learn/{index}"
+
+    def bind(source: str, target: str) -> None:
+        if mount(source.encode(), target.encode(), None, MS_BIND | MS_REC, None) != 0:
+            raise OSError(ctypes.get_errno(), f"bind {source} -> {target} failed")
+
+    for path in sorted(kept):
+        inside = base + "/tmp/" + os.path.relpath(path, "/tmp")
+        os.makedirs(inside, exist_ok=True)
+        bind(path, inside)
+    bind(base + "/tmp", "/tmp")
+    bind(base + "/shm", "/dev/shm")
+    if mount(b"none", b"/.learn", b"tmpfs", MS_RDONLY, b"size=4096,mode=0500") != 0:
+        raise OSError(ctypes.get_errno(), "covering /.learn failed")
+    os.makedirs("/tmp/work", mode=0o700, exist_ok=True)
+    os.chdir("/tmp/work")
+    _prctl(PR_SET_CHILD_SUBREAPER, 1)
 
 
 def _supervise(ctl: socket.socket, monitor: int, status_r: int) -> None:
