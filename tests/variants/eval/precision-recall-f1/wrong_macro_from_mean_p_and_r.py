@@ -1,0 +1,42 @@
+# expect: failed macro_f1_is_the_mean_of_per_class_f1
+"""Macro F1 as the F1 of the macro precision and the macro recall (a common slip)."""
+
+
+def _as_list(values) -> list:
+    """A plain Python list of the labels, whatever the container (and device) was."""
+    if hasattr(values, "tolist"):
+        # A tensor's .tolist() copies to the CPU; a numpy array's gives Python numbers.
+        values = values.tolist()
+    return list(values)
+
+
+def _ratio(numerator: int, denominator: int) -> float:
+    # The zero_division=0 convention: 0 / 0 is 0.0, never NaN.
+    return numerator / denominator if denominator else 0.0
+
+
+def _counts(y_true, y_pred, pos_label) -> tuple[int, int, int]:
+    truth, pred = _as_list(y_true), _as_list(y_pred)
+    if len(truth) != len(pred):
+        raise ValueError(f"y_true has {len(truth)} labels but y_pred has {len(pred)}")
+    tp = fp = fn = 0
+    for t, p in zip(truth, pred):
+        is_true, is_pred = t == pos_label, p == pos_label
+        tp += is_true and is_pred
+        fp += is_pred and not is_true
+        fn += is_true and not is_pred
+    return int(tp), int(fp), int(fn)
+
+
+def precision_recall_f1(y_true, y_pred, pos_label=1) -> tuple[float, float, float]:
+    tp, fp, fn = _counts(y_true, y_pred, pos_label)
+    # F1 from the counts, 2TP / (2TP + FP + FN): no 0/0 when TP = 0 but FP or FN is not.
+    return _ratio(tp, tp + fp), _ratio(tp, tp + fn), _ratio(2 * tp, 2 * tp + fp + fn)
+
+
+def macro_f1(y_true, y_pred, labels) -> float:
+    truth, pred = _as_list(y_true), _as_list(y_pred)
+    per_class = [precision_recall_f1(truth, pred, pos_label=c) for c in labels]
+    p = sum(s[0] for s in per_class) / len(labels)
+    r = sum(s[1] for s in per_class) / len(labels)
+    return 2 * p * r / (p + r) if p + r else 0.0
