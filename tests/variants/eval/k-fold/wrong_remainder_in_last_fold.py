@@ -1,0 +1,37 @@
+# expect: failed validation_fold_is_the_ith_block
+"""Puts the remainder rows into the last validation fold (as many libraries do) instead of leaving them out."""
+import numpy as np
+import torch
+
+
+def k_fold_indices(n, k, i, keep_remainder=False):
+    if k < 2 or k > n:
+        raise ValueError(f"k must be between 2 and n = {n}, got {k}")
+    if not 0 <= i < k:
+        raise ValueError(f"fold i must be in 0..{k - 1}, got {i}")
+    fs = n // k
+    valid = np.arange(i * fs, n if i == k - 1 else (i + 1) * fs, dtype=np.int64)
+    end = n if keep_remainder else k * fs
+    train = np.concatenate([np.arange(0, i * fs), np.arange(valid[-1] + 1, end)]).astype(np.int64)
+    return train, valid
+
+
+def _rows(data, idx):
+    """The rows ``idx`` of data, in data's own kind (list, numpy array or tensor)."""
+    if isinstance(data, torch.Tensor):
+        return data[torch.as_tensor(idx, dtype=torch.long, device=data.device)]
+    if isinstance(data, np.ndarray):
+        return data[idx]
+    return [data[j] for j in idx.tolist()]
+
+
+def k_fold_score(train_and_eval, X, y, k):
+    n = len(X)
+    train_sum, valid_sum = 0.0, 0.0
+    for i in range(k):
+        train, valid = k_fold_indices(n, k, i)
+        train_err, valid_err = train_and_eval(_rows(X, train), _rows(y, train),
+                                              _rows(X, valid), _rows(y, valid))
+        train_sum += float(train_err)
+        valid_sum += float(valid_err)
+    return train_sum / k, valid_sum / k
