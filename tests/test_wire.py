@@ -318,6 +318,14 @@ def add_one_(x):
 
 def resize(x):
     x.resize_(2)
+
+
+def bump(x):
+    x += 1
+
+
+def plus(x):
+    return x + 1
     x.fill_(7)
 
 
@@ -537,6 +545,25 @@ def test_in_place_changes_are_recorded_not_written_back(sub) -> None:
     sub.double(Z)                                   # doubles zeros: no change to report
     assert not sub._learn_session.was_modified(Z)
     assert sub._learn_session.modified_inputs == ["call add_one_", "call resize"]
+
+
+def test_in_place_changes_to_numpy_arrays_are_recorded_too(sub) -> None:
+    A = np.zeros((2, 3))
+    B = np.arange(4)
+    sub.bump(A)
+    sub.plus(B)                                     # returns a new array: no change
+    assert np.array_equal(A, np.zeros((2, 3)))      # never written back
+    assert sub._learn_session.was_modified(A) and not sub._learn_session.was_modified(B)
+    from grader.asserts import CheckFailure, assert_unchanged
+    from grader.plugin import CONTEXT
+
+    CONTEXT["session"] = sub._learn_session
+    try:
+        with pytest.raises(CheckFailure, match="modified its input in place"):
+            assert_unchanged(A.copy(), A, what="bump(A)")
+        assert_unchanged(B.copy(), B, what="plus(B)")
+    finally:
+        CONTEXT.pop("session", None)
 
 
 def test_learner_exceptions_map_to_builtin_classes(sub) -> None:

@@ -688,8 +688,8 @@ class Session:
             if not (isinstance(change, list) and len(change) == 2 and type(change[0]) is int):
                 raise wire.WireError("a malformed report of changed arguments")
             new = decoder.decode(change[1])
-            if type(new) is not torch.Tensor:
-                raise wire.WireError("a changed argument that is not a tensor")
+            if type(new) is not torch.Tensor and type(new).__name__ != "ndarray":
+                raise wire.WireError("a changed argument that is not a tensor or an array")
             mutated.append((change[0], new))
         if mutated and write_back is not None:
             write_back(mutated)
@@ -786,7 +786,7 @@ def _tensors_in(values: Any, depth: int = 0) -> list[Any]:
     found = []
     if depth > 20:
         return found
-    if isinstance(values, torch.Tensor):
+    if isinstance(values, torch.Tensor) or type(values).__name__ == "ndarray":
         return [values]
     if isinstance(values, (list, tuple)):
         for v in values:

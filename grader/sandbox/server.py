@@ -406,6 +406,11 @@ def _snapshot(dec: wire.Decoder) -> list[Any]:
     kept = []
     budget = 256 * 1024 * 1024
     for ident, tensor in dec._tensors.items():
+        if not isinstance(tensor, torch.Tensor):  # a numpy array
+            if tensor.nbytes <= budget:
+                budget -= tensor.nbytes
+                kept.append((ident, tensor, None, tensor.copy()))
+            continue
         size = tensor.numel() * tensor.element_size()
         if size > budget:
             continue
@@ -420,6 +425,11 @@ def _changed(kept: list[Any]) -> list[Any]:
 
     changed = []
     for ident, tensor, version, copy in kept:
+        if version is None:  # a numpy array: compared bit for bit
+            if tensor.shape != copy.shape or tensor.dtype != copy.dtype or \
+                    tensor.tobytes() != copy.tobytes():
+                changed.append((ident, tensor))
+            continue
         with torch.no_grad():
             same = (tensor._version == version and tensor.shape == copy.shape
                     and tensor.dtype == copy.dtype and _bits_equal(tensor, copy))

@@ -227,8 +227,11 @@ class Encoder:
             raise WireError(f"numpy arrays of dtype {value.dtype} cannot be sent")
         np = _numpy()
         data = np.ascontiguousarray(value).astype(value.dtype.newbyteorder("<"), copy=False)
-        return {"$ndarray": {"dtype": value.dtype.name, "shape": list(value.shape),
-                             "at": self._blob(data.tobytes())}}
+        meta = {"dtype": value.dtype.name, "shape": list(value.shape),
+                "at": self._blob(data.tobytes()), "id": len(self._seen)}
+        # Numbered like tensors, so that an in-place change the other side reports names it.
+        self._seen.setdefault(id(value), meta["id"])
+        return {"$ndarray": meta}
 
 
 class Decoder:
@@ -405,7 +408,11 @@ class Decoder:
         dtype = np.dtype(name).newbyteorder("<")
         if len(raw) != math.prod(shape) * dtype.itemsize:
             raise WireError("an array whose data does not match its shape and dtype")
-        return np.frombuffer(bytes(raw), dtype=dtype).astype(np.dtype(name)).reshape(shape)
+        array = np.frombuffer(bytes(raw), dtype=dtype).astype(np.dtype(name)).reshape(shape)
+        ident = meta.get("id")
+        if isinstance(ident, int):
+            self._tensors[ident] = array
+        return array
 
 
 class _Passthrough(Exception):
