@@ -1,0 +1,54 @@
+# expect: failed only curve_thresholds_are_distinct_scores_descending
+"""Drops the points that lie on a straight line between their neighbours, like scikit-learn's roc_curve(drop_intermediate=True)."""
+
+import numpy as np
+
+
+def _as_float64(values) -> np.ndarray:
+    """A fresh float64 copy, whatever the container; a tensor is detached and moved first."""
+    if hasattr(values, "detach"):
+        values = values.detach().cpu().numpy()
+    # np.array copies, so nothing below can touch the caller's memory.
+    return np.array(values, dtype=np.float64).reshape(-1)
+
+
+def _checked(y_true, scores) -> tuple[np.ndarray, np.ndarray]:
+    y, s = _as_float64(y_true), _as_float64(scores)
+    if len(y) != len(s):
+        raise ValueError(f"y_true has {len(y)} labels but scores has {len(s)} values")
+    if len(y) < 2:
+        raise ValueError("the ROC curve needs at least two samples")
+    if not np.all((y == 0) | (y == 1)):
+        raise ValueError("labels must be 0 or 1")
+    positive = y == 1
+    if positive.all() or not positive.any():
+        # One of FPR and TPR would be 0 / 0 at every threshold.
+        raise ValueError("y_true must contain both classes")
+    return positive, s
+
+
+def roc_curve(y_true, scores) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    positive, s = _checked(y_true, scores)
+    order = np.argsort(-s, kind="stable")
+    s_sorted, pos_sorted = s[order], positive[order]
+    tp = np.cumsum(pos_sorted)
+    fp = np.cumsum(~pos_sorted)
+    # The last index of each run of equal scores: at threshold t every sample with
+    # score >= t is positive, so tied samples enter the counts together.
+    last = np.r_[np.flatnonzero(np.diff(s_sorted) != 0), len(s_sorted) - 1]
+    thresholds = np.r_[np.inf, s_sorted[last]]
+    tpr = np.r_[0.0, tp[last] / tp[-1]]
+    fpr = np.r_[0.0, fp[last] / fp[-1]]
+    keep = np.ones(len(fpr), dtype=bool)
+    for i in range(1, len(fpr) - 1):
+        a = (fpr[i] - fpr[i - 1]) * (tpr[i + 1] - tpr[i - 1])
+        b = (tpr[i] - tpr[i - 1]) * (fpr[i + 1] - fpr[i - 1])
+        keep[i] = not np.isclose(a, b)
+    return fpr[keep], tpr[keep], thresholds[keep]
+
+
+def roc_auc(y_true, scores) -> float:
+    fpr, tpr, _ = roc_curve(y_true, scores)
+    # Trapezoids between consecutive points: a run of tied scores that holds both classes
+    # is a diagonal segment, which is exactly the "ties count one half" of Mann-Whitney.
+    return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2))

@@ -1,0 +1,28 @@
+# expect: failed init_returns_four_shaped_tensors, forward_values
+"""Uses nn.Linear's (out, in) layout for the weights and X @ W.T in the forward pass."""
+
+import torch
+
+
+def init_mlp_params(num_inputs: int, num_hiddens: int, num_outputs: int,
+                    generator: torch.Generator | None = None) -> list[torch.Tensor]:
+    # Scale first, then mark as trainable: requires_grad_() on the finished tensor keeps it a
+    # leaf (randn(..., requires_grad=True) * 0.01 would be the output of a multiplication).
+    W1 = (torch.randn(num_hiddens, num_inputs, generator=generator) * 0.01).requires_grad_()
+    b1 = torch.zeros(num_hiddens, requires_grad=True)
+    W2 = (torch.randn(num_outputs, num_hiddens, generator=generator) * 0.01).requires_grad_()
+    b2 = torch.zeros(num_outputs, requires_grad=True)
+    return [W1, b1, W2, b2]
+
+
+def _relu(X: torch.Tensor) -> torch.Tensor:
+    return torch.maximum(X, torch.zeros_like(X))
+
+
+def mlp_forward(X: torch.Tensor, params: list[torch.Tensor]) -> torch.Tensor:
+    W1, b1, W2, b2 = params
+    # Keep the batch dimension, flatten the rest: (n, 1, 28, 28) -> (n, 784).
+    X = X.reshape(X.shape[0], W1.shape[1])
+    H = _relu(X @ W1.T + b1)
+    # Raw scores: the loss applies the softmax.
+    return H @ W2.T + b2
