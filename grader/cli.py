@@ -666,6 +666,63 @@ def reset(ctx: click.Context, exercise_id: str) -> None:
 
 
 @cli.command()
+@click.argument("exercise_id", metavar="[ID]", required=False, shell_complete=_complete_ids)
+@click.option("--manual-run", is_flag=True,
+              help="Check when you press Enter instead of on every save (for folders where "
+                   "file events do not arrive: network drives, WSL).")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
+              show_default=True, help="Where the checks (and the reference) run.")
+@click.pass_context
+def watch(ctx: click.Context, exercise_id: str | None, manual_run: bool, device: str) -> None:
+    """Re-check an exercise on every save, and move on when it passes (rustlings' watch)."""
+    from grader import watch as watching
+    from grader.render import check_result, console
+    from grader.runner import Job, WarmChecker, new_seed
+    from grader.workspace import learner_file
+
+    catalog = _catalog()
+    if exercise_id is not None:
+        _exercise(exercise_id)
+    if not sys.stdin.isatty():
+        _die("`learn watch` reads keys from a terminal, and this input is not one; run it in "
+             "a terminal, or use `learn check ID` (scripts, CI)")
+    workspace = _workspace(ctx)
+    out = console()
+    checker = WarmChecker(device)
+    checker.start()  # torch and the sandbox start while the first screen is drawn
+
+    def check_now(ex: Exercise) -> Any:
+        path = learner_file(workspace, ex)
+        result = checker.grade(Job(ex, path, new_seed(), device))
+        with _progress() as store:
+            store.record_check(ex.id, result.outcome, result.score, result.max_score, result.seed)
+        return result
+
+    def show_hint(ex: Exercise) -> None:
+        with _progress() as store:
+            index = store.take_hint(ex.id, len(ex.hints))
+        out.print(f"[bold]Hint {index + 1} of {len(ex.hints)}:[/] {ex.hints[index]}")
+
+    def passed(ex_id: str) -> bool:
+        with _progress() as store:
+            return store.ever_passed(ex_id)
+
+    try:
+        code = watching.run(
+            catalog, workspace, start=exercise_id, manual_run=manual_run, device=device,
+            out=out, check=check_now,
+            show_result=lambda result, ex: check_result(out, result,
+                                                        file=str(learner_file(workspace, ex))),
+            show_hint=show_hint, show_list=lambda: ctx.invoke(exercise_list, fmt="table"),
+            passed=passed, file_of=lambda ex: learner_file(workspace, ex))
+    except watching.NotInteractive:
+        _die("`learn watch` needs an interactive terminal; use `learn check ID` instead")
+    finally:
+        checker.close()
+    sys.exit(code)
+
+
+@cli.command()
 @click.argument("directory", type=click.Path(file_okay=False))
 def init(directory: str) -> None:
     """Create a workspace in DIRECTORY with a copy of every exercise stub."""

@@ -14,6 +14,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from grader.catalog import Exercise, paths_for
 from grader.results import ExerciseResult, error_result, from_json
@@ -122,6 +123,115 @@ def grade(jobs: list[Job], parallel: int = 1) -> list[ExerciseResult]:
                                  "please report this", max_score=job.exercise.points,
                 seed=job.seed, submission=str(job.submission)))
         return results
+
+
+class WarmChecker:
+    """A checker kept running between gradings (``learn watch``).
+
+    torch, pytest and the sandbox zygote are imported once, when it starts (in the
+    background: :meth:`start` returns at once); each :meth:`grade` then costs only the
+    checks themselves and a fresh submission process. A checker that dies or does not answer
+    in time is replaced, and that grading comes back as an ``error`` naming the grader.
+    """
+
+    def __init__(self, device: str = "auto") -> None:
+        self.device = device
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._replies: Any = None
+        self._tmp = Path(tempfile.mkdtemp(prefix="learn-watch-"))
+        self._count = 0
+        self._ready = False
+
+    def start(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            return
+        self.close(keep_folder=True)
+        read_fd, write_fd = os.pipe()
+        stderr = open(self._tmp / "worker.stderr", "wb")  # noqa: SIM115 - lives with the process
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "grader.worker", "--serve", str(write_fd), self.device],
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=stderr,
+                env=worker_env(), cwd=self._tmp, start_new_session=True, pass_fds=(write_fd,))
+        finally:
+            os.close(write_fd)
+            stderr.close()
+        self._replies = os.fdopen(read_fd, "r", encoding="utf-8")
+        self._ready = False
+
+    def _reply(self, deadline: float) -> dict[str, Any] | None:
+        import select
+        import time
+
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            ready, _, _ = select.select([self._replies], [], [], left)
+            if ready:
+                line = self._replies.readline()
+                if not line:
+                    return None
+                try:
+                    data = json.loads(line)
+                except ValueError:
+                    return None
+                return data if isinstance(data, dict) else None
+
+    def grade(self, job: Job) -> ExerciseResult:
+        """Grade one submission in the warm checker (starting it if needed)."""
+        import time
+
+        self.start()
+        assert self.proc is not None and self.proc.stdin is not None
+        if not self._ready:
+            if self._reply(time.monotonic() + STARTUP_ALLOWANCE) is None:
+                return self._failed(job, "the checker did not start")
+            self._ready = True
+        self._count += 1
+        data = _job_data(job, self._tmp, self._count)
+        result_file = Path(str(data["result"]))
+        result_file.unlink(missing_ok=True)
+        try:
+            self.proc.stdin.write((json.dumps(data) + "\n").encode())
+            self.proc.stdin.flush()
+        except OSError:
+            return self._failed(job, "the checker stopped")
+        reply = self._reply(time.monotonic() + float(data["timeout"]) * 2 + 30)  # type: ignore[arg-type]
+        if reply is None or not result_file.is_file():
+            return self._failed(job, "the checker stopped or did not answer in time")
+        result = from_json(json.loads(result_file.read_text(encoding="utf-8")))
+        result_file.unlink(missing_ok=True)
+        return result
+
+    def _failed(self, job: Job, what: str) -> ExerciseResult:
+        detail = ""
+        path = self._tmp / "worker.stderr"
+        if path.is_file():
+            tail = path.read_bytes()[-2000:].decode("utf-8", "replace").strip().splitlines()
+            detail = f": {tail[-1]}" if tail else ""
+        self.close(keep_folder=True)
+        return error_result(job.exercise.id, f"the grader itself failed, not your code ({what}"
+                            f"{detail}); it restarts for the next check",
+                            max_score=job.exercise.points, seed=job.seed,
+                            submission=str(job.submission))
+
+    def close(self, keep_folder: bool = False) -> None:
+        if self.proc is not None:
+            if self.proc.stdin is not None:
+                try:
+                    self.proc.stdin.close()
+                except OSError:
+                    pass
+            _stop(self.proc)
+            self.proc = None
+        if self._replies is not None:
+            self._replies.close()
+            self._replies = None
+        if not keep_folder:
+            import shutil
+
+            shutil.rmtree(self._tmp, ignore_errors=True)
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:

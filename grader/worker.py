@@ -311,6 +311,32 @@ def _preimport() -> None:
     import grader.plugin  # noqa: F401
 
 
+def serve(reply_fd: int, device: str = "auto") -> int:
+    """A warm checker (``learn watch``): jobs arrive one JSON line at a time on stdin.
+
+    torch, pytest and the sandbox zygote are started once; each job is graded like any other
+    (a fresh submission process forked from the zygote) and answered by one line, its
+    result file's path, on ``reply_fd``. Ends when stdin closes.
+    """
+    from grader.sandbox.host import Zygote
+
+    zygote = Zygote("cpu" if device == "cpu" else "gpu")
+    replies = os.fdopen(reply_fd, "w", encoding="utf-8")
+    try:
+        _preimport()
+        zygote._wait_ready()
+        replies.write(json.dumps({"ready": True}) + "\n")
+        replies.flush()
+        for line in sys.stdin:
+            job = json.loads(line)
+            _grade_all(zygote, [job])
+            replies.write(json.dumps({"done": job["result"]}) + "\n")
+            replies.flush()
+    finally:
+        zygote.close()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m grader.worker JOBS.json [JOBS.json ...]``.
 
@@ -322,6 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "--collect":
         print(json.dumps({path: collect(path) for path in argv[1:]}))
         return 0
+    if argv and argv[0] == "--serve":
+        return serve(int(argv[1]), argv[2] if len(argv) > 2 else "auto")
     lists = [json.loads(Path(arg).read_text(encoding="utf-8")) for arg in argv]
     lists = [jobs for jobs in lists if jobs]
     if not lists:
