@@ -592,11 +592,32 @@ def _quiz_list(fmt: str, lang: str = "en") -> None:
                + (f"; {len(due)} to review: `learn quiz --review`" if due else ""))
 
 
+def _chapters(catalog: Catalog, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Passed out of all exercises, per chapter, chapters in catalog order."""
+    chapters: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        name = row["id"].partition("/")[0]
+        entry = chapters.setdefault(name, {"chapter": name, "passed": 0, "total": 0})
+        entry["total"] += 1
+        entry["passed"] += row["status"] == "passed"
+    return list(chapters.values())
+
+
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-def progress(fmt: str) -> None:
+@click.option("--export", "export_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write your progress (results, quiz scores, hints, learner id) to a JSON file.")
+@click.option("--import", "import_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Merge a file written by --export into your progress (newer results win).")
+def progress(fmt: str, export_file: str | None, import_file: str | None) -> None:
     """Where you stand: exercises passed and failing, quiz scores, hints used, questions to review."""
+    if export_file and import_file:
+        _die("--export and --import go one at a time: `learn progress --export FILE` or "
+             "`learn progress --import FILE`")
+    if export_file or import_file:
+        _progress_file(export_file, import_file, fmt)
+        return
     catalog = _catalog()
     with _progress() as store:
         summary = store.summary()
@@ -610,30 +631,49 @@ def progress(fmt: str) -> None:
                      "attempts": p.attempts if p else 0, "hints_shown": p.hints_shown if p else 0,
                      "quiz": _quiz_text(p)})
     topics = [r for r in _quiz_rows(summary, due) if r["quiz_only"]]
-    if fmt == "json":
-        from grader.render import print_json
+    data = {"store": str(location), "exercises": rows, "chapters": _chapters(catalog, rows),
+            "quiz_topics": topics, "review_due": len(due)}
+    from grader.render import console, print_json, progress_report
 
-        print_json({"store": str(location), "exercises": rows, "quiz_topics": topics,
-                    "review_due": len(due)})
-        return
-    passed = sum(r["status"] == "passed" for r in rows)
-    failing = sum(r["status"] == "failing" for r in rows)
-    quizzes = sum(bool(r["quiz"]) for r in rows) + sum(bool(t["quiz"]) for t in topics)
-    hints = sum(r["hints_shown"] for r in rows)
-    click.echo(f"{passed}/{len(rows)} exercises passed, {failing} failing; "
-               f"{quizzes} quizzes taken; {hints} hints used.")
-    for r in rows:
-        if r["status"] != "not started" or r["quiz"] or r["hints_shown"]:
-            click.echo(f"  {r['id']:<32} {r['status']:<14} attempts {r['attempts']:<3} "
-                       f"hints {r['hints_shown']:<2} quiz {r['quiz'] or '-'}")
-    taken = [t for t in topics if t["quiz"]]
-    click.echo(f"{len(taken)}/{len(topics)} quiz-only topics taken"
-               + (":" if taken else " (`learn quiz list` shows them)."))
-    for t in taken:
-        click.echo(f"  {t['id']:<32} {'quiz only':<14} quiz {t['quiz']}")
-    if due:
-        click.echo(f"{len(due)} question(s) to review: `learn quiz --review`")
-    click.echo(f"(progress is stored in {location})")
+    if fmt == "json":
+        print_json(data)
+    else:
+        progress_report(console(), data)
+
+
+def _progress_file(export_file: str | None, import_file: str | None, fmt: str) -> None:
+    """``learn progress --export FILE`` / ``--import FILE``."""
+    from dataclasses import asdict
+
+    from grader.progress import ProgressFileError
+    from grader.render import print_json
+
+    with _progress() as store:
+        try:
+            if export_file:
+                path = store.export(Path(export_file))
+                report: dict[str, Any] = {"exported": str(path), "store": str(store.path)}
+            else:
+                report = asdict(store.import_file(Path(import_file or "")))
+        except ProgressFileError as exc:
+            _die(str(exc))
+    if fmt == "json":
+        print_json({k: str(v) if isinstance(v, Path) else v for k, v in report.items()})
+    elif export_file:
+        click.echo(f"wrote your progress to {report['exported']}; on the other machine run "
+                   f"`learn progress --import {Path(report['exported']).name}`")
+    else:
+        click.echo(f"merged {report['path']} into {report['store']}: {report['checks_added']} "
+                   f"check results added ({report['checks_known']} already here), "
+                   f"{report['quizzes_added']} quiz scores, {report['answers_added']} quiz "
+                   f"answers, more hints shown for {report['hints_raised']} exercises")
+        if report["learner_adopted"]:
+            click.echo(f"took the file's learner id {report['learner']} (quiz options keep "
+                       "their order)")
+        elif report["file_learner"] and report["file_learner"] != report["learner"]:
+            click.echo(f"kept this machine's learner id {report['learner']} (the file's is "
+                       f"{report['file_learner']}): quiz options may be shown in another order")
+        click.echo("see where you stand: `learn progress`")
 
 
 @cli.command()
@@ -651,18 +691,103 @@ def solution(exercise_id: str, force: bool) -> None:
 
 
 @cli.command()
-@ID
+@click.argument("exercise_id", metavar="[ID]", required=False, shell_complete=_complete_ids)
+@click.option("--all", "all_", is_flag=True,
+              help="Reset every exercise you changed (each changed file is backed up first).")
+@click.option("--yes", "-y", is_flag=True, help="With --all: do not ask for confirmation.")
 @click.pass_context
-def reset(ctx: click.Context, exercise_id: str) -> None:
-    """Restore the stub of ID; your version is kept as a backup."""
+def reset(ctx: click.Context, exercise_id: str | None, all_: bool, yes: bool) -> None:
+    """Restore the stub of ID (or of every exercise you changed: --all); your version is kept
+    as a backup."""
     from grader.workspace import reset_exercise
 
-    ex = _exercise(exercise_id)
+    if all_ == bool(exercise_id):
+        _die("give one exercise (`learn reset ID`) or --all (`learn reset --all`)"
+             + (", not both" if all_ else ""))
+    if all_:
+        _reset_all(_workspace(ctx), yes)
+        return
+    ex = _exercise(exercise_id or "")
     workspace = _workspace(ctx)
     backup = reset_exercise(workspace, ex)
     click.echo(f"restored the stub of {ex.id}")
     if backup:
         click.echo(f"your previous version is saved as {backup}")
+
+
+def _interactive() -> bool:
+    """Whether a person can answer a confirmation prompt."""
+    return bool(sys.stdin.isatty())
+
+
+def _changed_exercises(workspace: Path, catalog: Catalog) -> list[tuple[Exercise, Path]]:
+    """The exercises whose file in ``workspace`` is missing or differs from its stub."""
+    from grader.workspace import learner_file, pristine_stub
+
+    changed = []
+    for ex in catalog.exercises:
+        path = learner_file(workspace, ex)
+        if not path.exists() or path.read_text(encoding="utf-8", errors="replace") != \
+                pristine_stub(ex):
+            changed.append((ex, path))
+    return changed
+
+
+def _reset_all(workspace: Path, yes: bool) -> None:
+    """``learn reset --all``: every changed exercise back to its stub, each backed up first."""
+    from grader.workspace import BACKUPS, reset_exercise
+
+    changed = _changed_exercises(workspace, _catalog())
+    if not changed:
+        click.echo(f"nothing to reset: every exercise file in {workspace} is its stub")
+        return
+    click.echo(f"{len(changed)} exercise(s) differ from their stub:")
+    for ex, path in changed:
+        click.echo(f"  {ex.id:<32} {path}" + ("" if path.exists() else "  (missing)"))
+    if not yes:
+        if not _interactive():
+            _die("`learn reset --all` asks before it resets, and this terminal cannot answer; "
+                 "nothing was reset. Rerun as `learn reset --all --yes` (every changed file is "
+                 "backed up first)")
+        if not click.confirm(f"Reset these {len(changed)} to their stubs? Each changed file is "
+                             f"saved in {workspace / BACKUPS} first", default=False):
+            _die("nothing was reset (`learn reset ID` resets one exercise)", 1)
+    saved = []
+    for done, (ex, path) in enumerate(changed):
+        try:
+            backup = reset_exercise(workspace, ex)
+        except OSError as exc:
+            _die(f"could not reset {ex.id} ({exc.strerror or exc}); {path} is untouched, and so "
+                 f"is every exercise after it ({done} were reset before it). Fix that, then run "
+                 "`learn reset --all` again", 1)
+        if backup:
+            saved.append(backup)
+            click.echo(f"restored the stub of {ex.id}; your version is saved as {backup}")
+        else:
+            click.echo(f"restored the stub of {ex.id} (its file was missing)")
+    click.echo(f"reset {len(changed)} exercise(s); {len(saved)} backup(s) saved in "
+               f"{workspace / BACKUPS}")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.pass_context
+def doctor(ctx: click.Context, fmt: str) -> None:
+    """Check this machine: Python, torch, GPU, the sandbox, your workspace and progress store.
+
+    Exit 0 when you can work on the exercises (torch imports; the workspace and the progress
+    store are writable); a missing GPU or sandbox is a note, not a failure.
+    """
+    from grader.doctor import diagnose
+    from grader.render import console, doctor_report, print_json
+
+    diagnosis = diagnose(ctx.obj.get("workspace"))
+    if fmt == "json":
+        print_json(diagnosis.to_json())
+    else:
+        doctor_report(console(), diagnosis)
+    sys.exit(0 if diagnosis.can_work else 1)
 
 
 @cli.command()
@@ -705,7 +830,7 @@ def watch(ctx: click.Context, exercise_id: str | None, manual_run: bool, device:
 
     def passed(ex_id: str) -> bool:
         with _progress() as store:
-            return store.ever_passed(ex_id)
+            return bool(store.ever_passed(ex_id))
 
     try:
         code = watching.run(

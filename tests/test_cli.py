@@ -264,3 +264,34 @@ def test_completion_offers_exercise_ids(learn_home: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("COMP_CWORD", "2")
     result = CliRunner().invoke(cli, [], prog_name="learn", obj={}, complete_var="_LEARN_COMPLETE")
     assert "cnn/pooling" in result.output
+
+
+def test_list_prints_whole_titles_when_piped(learn_home: Path) -> None:
+    code, out = run("exercise", "list")
+    assert code == 0 and "…" not in out
+    for ex in load_catalog().exercises:
+        assert ex.title in out
+
+
+@pytest.mark.parametrize("width", [100, 200])
+def test_list_uses_the_terminal_width_and_never_cuts_ids(width: int) -> None:
+    import io
+
+    from rich.console import Console
+
+    from grader.render import exercise_table
+
+    exercises = load_catalog().exercises
+    rows = [{"id": e.id, "title": e.title, "status": "not started", "quiz": ""} for e in exercises]
+    out = Console(file=io.StringIO(), force_terminal=True, color_system=None, width=width)
+    exercise_table(out, rows)
+    lines = out.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert max(len(line) for line in lines) <= width
+    assert all(any(line.startswith(e.id + " ") for line in lines) for e in exercises)
+    longest = max(len(e.title) for e in exercises)
+    whole = [e.title for e in exercises if any(e.title in line for line in lines)]
+    if width >= 30 + longest + 13 + 4 + 6:
+        assert len(whole) == len(exercises)
+    else:
+        assert "…" in "".join(lines) and len(whole) < len(exercises)
+        assert max(len(line) for line in lines) == width  # the full width, not 80
