@@ -181,8 +181,9 @@ def test_sgd_zeroes_the_gradients(sub, device, rng):
     for i, facts in enumerate(report["params"]):
         grad = facts["grad"]
         if grad is None:
-            fail(f"after sgd_(params, 0.2, 3), params[{i}].grad is None; zero it in place "
-                 "with param.grad.zero_() (the stub asks for a tensor of zeros).")
+            fail(f"after sgd_(params, 0.2, 3), params[{i}].grad is None; zero the gradient "
+                 "tensor in place with its zero_() method (the stub asks for a tensor of "
+                 "zeros, not None).")
         assert_close(grad, torch.zeros(shapes[i], device=device),
                      what=f"params[{i}].grad after sgd_(params, 0.2, 3)",
                      why="backward() adds into .grad, so the step must zero every gradient; "
