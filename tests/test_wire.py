@@ -755,3 +755,22 @@ def test_sibling_zygotes_do_not_share_scratch_space() -> None:
         second.close()
     finally:
         mother.close()
+
+
+def test_ops_with_torchscript_only_overloads_can_be_forbidden() -> None:
+    """aten::tanh has overloads (tanh.int, ...) with no dispatcher entry: the tripwires skip
+    them and still refuse the real kernels."""
+    from grader import forbid
+    from grader.sandbox.server import DispatchTripwires
+
+    wires = DispatchTripwires(("torch.tanh",))
+    assert any(op == "tanh" for op, _, _ in wires.targets)
+    wires.arm()
+    try:
+        with pytest.raises(BaseException) as info:
+            torch.tanh(torch.ones(2))
+        assert "forbid" in type(info.value).__name__.lower() or isinstance(
+            info.value, forbid.ForbiddenAPIError)
+    finally:
+        wires.disarm()
+    assert torch.tanh(torch.zeros(1)).item() == 0.0

@@ -357,9 +357,18 @@ class DispatchTripwires:
             if not isinstance(packet, torch._ops.OpOverloadPacket):
                 continue
             for overload in packet.overloads():
-                qualified = getattr(packet, overload).name()  # aten::name or aten::name.overload
+                try:
+                    qualified = getattr(packet, overload).name()  # aten::name[.overload]
+                except (AttributeError, RuntimeError):
+                    continue
                 for key in self.KEYS:
-                    if torch._C._dispatch_has_kernel_for_dispatch_key(qualified, key):
+                    # TorchScript-only overloads (aten::tanh.int, ...) have no dispatcher
+                    # entry: asking about them raises; they have no kernel to refuse.
+                    try:
+                        found = torch._C._dispatch_has_kernel_for_dispatch_key(qualified, key)
+                    except RuntimeError:
+                        found = False
+                    if found:
                         self.targets.append((qualified.split("::", 1)[1], key, dotted))
 
     def arm(self) -> None:

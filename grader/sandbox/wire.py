@@ -228,9 +228,12 @@ class Encoder:
         np = _numpy()
         data = np.ascontiguousarray(value).astype(value.dtype.newbyteorder("<"), copy=False)
         meta = {"dtype": value.dtype.name, "shape": list(value.shape),
-                "at": self._blob(data.tobytes()), "id": len(self._seen)}
-        # Numbered like tensors, so that an in-place change the other side reports names it.
-        self._seen.setdefault(id(value), meta["id"])
+                "at": self._blob(data.tobytes())}
+        # Numbered like tensors, so that an in-place change the other side reports names it
+        # (the first time an array is sent in a message; a repeat is an untracked copy).
+        if id(value) not in self._seen:
+            meta["id"] = len(self._seen)
+            self._seen[id(value)] = meta["id"]
         return {"$ndarray": meta}
 
 
