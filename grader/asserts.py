@@ -11,7 +11,8 @@ is loaded, so a submission that replaces ``torch.allclose`` cannot change a verd
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import torch
 
@@ -30,10 +31,12 @@ _tolist = torch.Tensor.tolist
 _item = torch.Tensor.item
 _numel = torch.Tensor.numel
 _any = torch.any
+_all = torch.all
 _sum = torch.sum
 _max = torch.max
 _equal = torch.equal
 _zeros_like = torch.zeros_like
+_zeros = torch.zeros
 
 
 class CheckFailure(AssertionError):
@@ -123,8 +126,66 @@ def assert_close(actual: Any, expected: _Tensor, *, what: str, why: str = "",
     first_err = float(_item(err[first])) if a.dim() else worst
     pct = 100.0 * count / total
     pct_text = f"{pct:.0f}%" if pct >= 1 else f"{pct:.2g}%"
-    fail(_join(f"{what}: {count} of {total} values ({pct_text}) are wrong; the first is at index "
-               f"{first}, off by {first_err:.3g}; the largest error is {worst:.3g}.", why))
+    message = _join(f"{what}: {count} of {total} values ({pct_text}) are wrong; the first is at "
+                    f"index {first}, off by {first_err:.3g}; the largest error is {worst:.3g}.", why)
+    if count < total:
+        pictured = _join(message, _wrong_cells(bad, MESSAGE_BUDGET - len(message) - 1))
+        message = pictured if len(pictured) <= MESSAGE_BUDGET else message
+    fail(message)
+
+
+MESSAGE_BUDGET = 1000
+"""The longest failure message worth writing: ``grader.plugin.classify`` keeps this many
+characters of a check's message (and ``grader.results`` caps it again)."""
+
+
+def _wrong_cells(bad: _Tensor, budget: int) -> str:
+    """Where the wrong values are, as a map (:mod:`grader.pictures`) of the first 2-D slice
+    (the last two dimensions) that has any; empty when it would not fit in ``budget``
+    characters or would show nothing. Computed from the wrong-cell mask only."""
+    shape = tuple(bad.shape)
+    if len(shape) < 2 or shape[-2] < 2 or shape[-1] < 2:
+        return ""
+    height, width = shape[-2], shape[-1]
+    planes = bad.reshape(-1, height, width)
+    lead = ""
+    of = ""
+    if len(shape) > 2:
+        wrong = _any(_any(planes, dim=-1), dim=-1)
+        first = int(_item(_nonzero(wrong)[0][0]))
+        index = _index(first, shape[:-2])
+        of = "[" + ", ".join(str(i) for i in index) + ", :, :]"
+        every = "[" + ", ".join(list("ijklmnopqrstuvw")[:len(index)]) + ", :, :]"
+        n_wrong, n_planes = int(_item(_sum(wrong))), int(planes.shape[0])
+        if n_wrong == 1:
+            lead = f"Only the slice {of} has wrong values."
+        else:
+            some = f"All {n_planes}" if n_wrong == n_planes else f"{n_wrong} of {n_planes}"
+            lead = f"{some} slices {every} have wrong values; the first is {of}."
+        plane = planes[first]
+        if bool(_item(_all(plane))):
+            return lead[:-1] + (", wrong in every cell." if n_wrong > 1 else
+                                ": every cell of it is wrong.")
+    else:
+        plane = planes[0]
+    room = budget - len(lead) - 1 - _MAP_HEADING
+    if room < 3 * 3:
+        return lead if len(lead) < budget else ""
+    from grader import pictures
+
+    rows, cols = pictures.block_size((height, width), max_chars=room)
+    tall, wide = -(-height // rows), -(-width // cols)
+    padded = _zeros((tall * rows, wide * cols), dtype=torch.bool)
+    padded[:height, :width] = plane
+    cells = _any(_any(padded.reshape(tall, rows, wide, cols), dim=3), dim=1)
+    text = pictures.text_map(_tolist(cells))
+    if not pictures.informative(text):
+        return lead
+    return _join(lead, pictures.describe(text, shape=(height, width), block=(rows, cols), of=of))
+
+
+# The length of the map's heading, at most (``Map of the wrong cells of [...] (HxW, ...): ``).
+_MAP_HEADING = 140
 
 
 def _flat_first(mask: _Tensor) -> int:

@@ -48,8 +48,12 @@ def check_result(out: Console, result: ExerciseResult, *, file: str = "") -> Non
         out.print(f"  {mark} {escape(_pretty(check.name))} [dim]{points}[/]")
         quiet = check.outcome == NOT_ATTEMPTED and result.outcome == NOT_ATTEMPTED
         if check.outcome != PASSED and check.message and not quiet:
-            out.print(f"      {escape(check.message)}", style="dim" if check.outcome ==
-                      NOT_ATTEMPTED else None)
+            from grader.pictures import expand
+
+            # A map of the wrong cells, if the message has one, on lines of its own.
+            text = expand(check.message, "  ")
+            out.print("\n".join(f"      {escape(line)}" for line in text.splitlines()),
+                      style="dim" if check.outcome == NOT_ATTEMPTED else None)
     for note in result.notes:
         out.print(f"  [dim]note: {escape(note)}[/]")
     if result.outcome != PASSED and result.output.strip():

@@ -61,8 +61,13 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> dict:
     answer = list(first.answer) if first.kind == "multiple" else first.answer
     var = "answer_" + first.id.replace("-", "_")
     solutions = {"alice": reference, "bob": None, "carol": WRONG.read_text(encoding="utf-8"),
-                 "dan": reference + "\nimport os\nos._exit(0)\n",
-                 "eve": reference + "\nwhile True:\n    pass\n"}
+                 # Top-level statements are not part of a submission (only imports,
+                 # definitions and the assignments they need): the hostile code sits in
+                 # the class body, which is.
+                 "dan": reference.replace("class Dropout(nn.Module):",
+                                          "class Dropout(nn.Module):\n    import os\n    os._exit(0)"),
+                 "eve": reference.replace("class Dropout(nn.Module):",
+                                          "class Dropout(nn.Module):\n    while True:\n        pass")}
     for student, code in solutions.items():
         nb = copy.deepcopy(release)
         if code is not None:

@@ -370,8 +370,9 @@ def extract_class(course: Path, assignment: str, exercises: list[Exercise],
                   folder: Path) -> dict[str, dict[str, Path | None]]:
     """student -> exercise id -> the extracted ``.py`` under ``folder`` (None: not submitted).
 
-    Nothing is executed: the code cells are read as text, and the cells that define the
-    exercise's names (plus the notebook's imports) kept, as :func:`grader.notebook.check` does.
+    Nothing is executed: the code cells are read as text and what a submission is made of
+    taken from them by :func:`grader.notebook.extract_submission`, as
+    :func:`grader.notebook.check` does (:data:`grader.notebook.SUBMISSION_RULE`).
     """
     from grader.notebook import submission_source
 
