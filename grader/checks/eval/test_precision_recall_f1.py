@@ -8,7 +8,6 @@ import torch
 
 from grader.asserts import assert_unchanged, expect_raises, fail
 
-
 # ---------------------------------------------------------------------------------- helpers
 
 def _labels(rng, n, num_classes):
@@ -32,7 +31,7 @@ def _counts(y_true, y_pred, pos):
 def _oracle(y_true, y_pred, pos=1):
     """(P, R, F1) in float64 from the confusion counts, 0 where a denominator is 0."""
     tp, fp, fn = _counts(y_true, y_pred, pos)
-    ratio = lambda a, b: a / b if b else 0.0  # noqa: E731
+    ratio = lambda a, b: a / b if b else 0.0
     return ratio(tp, tp + fp), ratio(tp, tp + fn), ratio(2 * tp, 2 * tp + fp + fn)
 
 

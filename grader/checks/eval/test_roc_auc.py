@@ -117,7 +117,7 @@ def test_curve_thresholds_are_distinct_scores_descending(sub, rng):
             fail(f"{what} returned {len(thresholds)} thresholds for {len(expected) - 1} "
                  "distinct scores; there must be one per distinct score plus +inf first, and "
                  "no point may be dropped (unlike scikit-learn's drop_intermediate).")
-        if not thresholds[0] == np.inf:
+        if thresholds[0] != np.inf:
             fail(f"thresholds[0] of {what} is not +inf: the curve starts at the threshold "
                  "+inf, where no sample is positive.")
         if not np.array_equal(thresholds[1:], expected[1:]):

@@ -1,0 +1,26 @@
+# expect: failed biases_get_no_weight_decay, step_decays_weights_and_not_biases
+"""One group for everything: torch.optim.SGD(model.parameters(), lr, weight_decay=wd) decays the biases too."""
+
+import torch
+from torch import nn
+
+
+def l2_penalty(w: torch.Tensor) -> torch.Tensor:
+    # The 1/2 makes the gradient w itself, so the SGD step decays by lr * wd * w.
+    return (w * w).sum() / 2
+
+
+def l1_penalty(w: torch.Tensor) -> torch.Tensor:
+    # abs has the subgradient sign(w), which autograd takes as 0 at w == 0.
+    return w.abs().sum()
+
+
+def weight_decay_update(w: torch.Tensor, grad: torch.Tensor, lr: float,
+                        wd: float) -> torch.Tensor:
+    # Python-float factors keep w's dtype (a float16 w stays float16), and nothing is
+    # written in place: w and grad are the caller's.
+    return (1.0 - lr * wd) * w - lr * grad
+
+
+def make_weight_decay_optimizer(model: nn.Module, lr: float, wd: float) -> torch.optim.SGD:
+    return torch.optim.SGD(model.parameters(), lr=lr, weight_decay=wd)

@@ -1,0 +1,32 @@
+# expect: failed only l2_penalty_is_half_the_sum_of_squares, l2_gradient_is_w
+"""The L2 penalty without the 1/2: sum(w ** 2), whose gradient is 2w."""
+
+import torch
+from torch import nn
+
+
+def l2_penalty(w: torch.Tensor) -> torch.Tensor:
+    # The 1/2 makes the gradient w itself, so the SGD step decays by lr * wd * w.
+    return (w * w).sum()
+
+
+def l1_penalty(w: torch.Tensor) -> torch.Tensor:
+    # abs has the subgradient sign(w), which autograd takes as 0 at w == 0.
+    return w.abs().sum()
+
+
+def weight_decay_update(w: torch.Tensor, grad: torch.Tensor, lr: float,
+                        wd: float) -> torch.Tensor:
+    # Python-float factors keep w's dtype (a float16 w stays float16), and nothing is
+    # written in place: w and grad are the caller's.
+    return (1.0 - lr * wd) * w - lr * grad
+
+
+def make_weight_decay_optimizer(model: nn.Module, lr: float, wd: float) -> torch.optim.SGD:
+    decay, no_decay = [], []
+    # named_parameters() lists a shared (tied) parameter once, under its first name.
+    for name, param in model.named_parameters():
+        (no_decay if name.endswith("bias") else decay).append(param)
+    groups = [{"params": decay, "weight_decay": wd},
+              {"params": no_decay, "weight_decay": 0.0}]
+    return torch.optim.SGD([g for g in groups if g["params"]], lr=lr, momentum=0.0)
