@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import sys
 from typing import Any, Callable
 
 
@@ -61,20 +62,35 @@ def static_scan(source: str, forbidden: tuple[str, ...]) -> list[str]:
         if name not in hits:
             hits.append(name)
 
+    def under(full: str) -> str | None:
+        """The forbidden name ``full`` is, or lies under (a forbidden module covers all of
+        its contents: ``sklearn.metrics`` covers ``sklearn.metrics.f1_score``)."""
+        parts = full.split(".")
+        for cut in range(len(parts), 0, -1):
+            prefix = ".".join(parts[:cut])
+            if prefix in wanted:
+                return prefix
+        return None
+
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+        if isinstance(node, ast.Import):
             for alias in node.names:
-                full = f"{node.module}.{alias.name}"
-                if full in wanted:
-                    note(full)
+                found = under(alias.name)
+                if found:
+                    note(found)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                found = under(f"{node.module}.{alias.name}")
+                if found:
+                    note(found)
         elif isinstance(node, (ast.Attribute, ast.Name)):
             dotted = _dotted(node)
             if dotted is None:
                 continue
             head, _, rest = dotted.partition(".")
-            full = aliases.get(head, head) + ("." + rest if rest else "")
-            if full in wanted:
-                note(full)
+            found = under(aliases.get(head, head) + ("." + rest if rest else ""))
+            if found:
+                note(found)
         elif isinstance(node, ast.Call):
             func = _dotted(node.func) or ""
             if func.rsplit(".", 1)[-1] in {"getattr", "__getattribute__", "import_module",
@@ -121,6 +137,8 @@ def install_tripwires(forbidden: tuple[str, ...]) -> None:
     """
     if any(name.startswith("torch.") for name in forbidden):
         _install_torch_mode(forbidden)
+    # A forbidden name that is a module (``sklearn.metrics``) cannot be imported at all.
+    sys.meta_path.insert(0, _ForbiddenModules(tuple(forbidden)))
     for dotted in forbidden:
         found = _resolve(dotted)
         if found is None:
@@ -136,6 +154,20 @@ def install_tripwires(forbidden: tuple[str, ...]) -> None:
             setattr(owner, attr, _wrapper(original, dotted))
         except (AttributeError, TypeError):
             continue
+
+
+class _ForbiddenModules:
+    """A meta path finder that refuses to import a forbidden module or anything under it."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.names = names
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> None:
+        if not suspended:
+            for name in self.names:
+                if fullname == name or fullname.startswith(name + "."):
+                    _trip(name)
+        return None
 
 
 def _install_torch_mode(forbidden: tuple[str, ...]) -> None:

@@ -774,3 +774,20 @@ def test_ops_with_torchscript_only_overloads_can_be_forbidden() -> None:
     finally:
         wires.disarm()
     assert torch.tanh(torch.zeros(1)).item() == 0.0
+
+
+def test_a_forbidden_module_cannot_be_imported_nor_named(zygote) -> None:
+    """Forbidding a module covers everything in it, for the static scan and in the sandbox."""
+    from grader.forbid import static_scan
+    from grader.sandbox.host import ForbiddenAPIError
+
+    source = SOURCE + "\n\ndef parse(text):\n    import xml.dom.minidom\n    return 1\n"
+    assert static_scan("from xml.dom.minidom import parseString\n", ("xml.dom.minidom",)) \
+        == ["xml.dom.minidom"]
+    session = _session(zygote, source, forbidden=("xml.dom.minidom",))
+    try:
+        with pytest.raises(ForbiddenAPIError):
+            Remote(session).parse("<a/>")
+        assert "xml.dom.minidom" in session.forbidden_used
+    finally:
+        session.close()
