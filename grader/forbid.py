@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 import importlib
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Callable
 
 
@@ -124,6 +126,31 @@ def _resolve(dotted: str) -> tuple[Any, str] | None:
 
 suspended = 0
 """While positive (the sandbox building a public fixture), the tripwires let calls through."""
+
+_arming: list[Callable[[bool], None]] = []
+"""Set by the sandbox server: arms (True) or disarms (False) the dispatcher's tripwires."""
+
+
+@contextmanager
+def learner_code() -> Iterator[None]:
+    """Every tripwire armed again while learner code runs inside a fixture factory.
+
+    The sandbox suspends the tripwires while a factory builds its objects; learner functions
+    and classes passed to a factory are wrapped in this (``server.Server.make``), and a
+    factory that calls a learner object some other way must do it inside this block.
+    """
+    global suspended
+    saved = suspended
+    suspended = 0
+    for hook in _arming:
+        hook(True)
+    try:
+        yield
+    finally:
+        suspended = saved
+        if saved:
+            for hook in _arming:
+                hook(False)
 
 
 def install_tripwires(forbidden: tuple[str, ...]) -> None:

@@ -791,3 +791,22 @@ def test_a_forbidden_module_cannot_be_imported_nor_named(zygote) -> None:
         assert "xml.dom.minidom" in session.forbidden_used
     finally:
         session.close()
+
+
+def test_learner_code_a_factory_runs_is_still_under_the_tripwires(zygote) -> None:
+    """Factories build fixtures with the tripwires suspended; a learner function one of them
+    calls (a model builder, a tokenizer) runs with them armed."""
+    from grader.sandbox.host import ForbiddenAPIError
+
+    source = SOURCE + "\n\ndef sneaky(x):\n    return torch.nn.functional.dropout(x, 0.5)\n" \
+        "\n\ndef honest(x):\n    return x + 1\n"
+    names = ("torch.nn.functional.dropout", "torch.dropout")
+    session = _session(zygote, source, forbidden=names)
+    try:
+        sub = Remote(session)
+        assert make(sub, "grader.sandbox.fixtures.common:call", sub.honest,
+                    torch.zeros(2)).tolist() == [1.0, 1.0]
+        with pytest.raises(ForbiddenAPIError):
+            make(sub, "grader.sandbox.fixtures.common:call", sub.sneaky, torch.ones(3))
+    finally:
+        session.close()

@@ -225,6 +225,8 @@ class Server:
             # The dispatcher's tripwires first: forbid's own replace some torch.ops names.
             self.dispatch_tripwires = DispatchTripwires(forbidden)
             self.dispatch_tripwires.arm()
+            wires = self.dispatch_tripwires
+            _forbid()._arming[:] = [lambda on: wires.arm() if on else wires.disarm()]
             _forbid().install_tripwires(forbidden)
         source = str(message["source"])
         module = types.ModuleType("submission")
@@ -271,6 +273,10 @@ class Server:
         kwargs = dec.decode(message.get("kwargs", {"$dict": []}))
         function = getattr(importlib.import_module(module_name), attr)
         forbid = _forbid()
+        # The learner's functions and classes a factory gets run with every tripwire armed.
+        args = tuple(_armed(a, forbid) for a in args) if isinstance(args, tuple) else args
+        if isinstance(kwargs, dict):
+            kwargs = {k: _armed(v, forbid) for k, v in kwargs.items()}
         forbid.suspended += 1
         tripwires = self.dispatch_tripwires
         if tripwires is not None:
@@ -396,6 +402,25 @@ class DispatchTripwires:
         if self.library is not None:
             self.library._destroy()
             self.library = None
+
+
+def _armed(value: Any, forbid: Any) -> Any:
+    """A learner function or class (from the submission's module) wrapped so that it runs
+    with the tripwires armed, even when a fixture factory calls it; anything else as is."""
+    import functools
+    import inspect
+
+    if not (inspect.isfunction(value) or inspect.isclass(value) or inspect.ismethod(value)):
+        return value
+    if getattr(value, "__module__", None) != "submission":
+        return value
+
+    @functools.wraps(value)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        with forbid.learner_code():
+            return value(*args, **kwargs)
+
+    return call
 
 
 def _seed_torch(value: int, device: Any) -> None:
