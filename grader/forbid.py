@@ -189,12 +189,37 @@ class _ForbiddenModules:
     def __init__(self, names: tuple[str, ...]) -> None:
         self.names = names
 
-    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> None:
-        if not suspended:
-            for name in self.names:
-                if fullname == name or fullname.startswith(name + "."):
-                    _trip(name)
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+        if suspended:
+            return None
+        name = next((n for n in self.names
+                     if fullname == n or fullname.startswith(n + ".")), None)
+        if name is None:
+            return None
+        # Only a module that exists is refused, and only when it is loaded: libraries probe
+        # for optional modules (find_spec) without importing them, and an absent one stays
+        # an ordinary ModuleNotFoundError.
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            if finder.find_spec(fullname, path, target) is not None:
+                import importlib.machinery
+
+                return importlib.machinery.ModuleSpec(fullname, _RefusingLoader(name))
         return None
+
+
+class _RefusingLoader:
+    """Loads nothing: creating the module trips the forbidden name."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def create_module(self, spec: Any) -> Any:
+        _trip(self.name)
+
+    def exec_module(self, module: Any) -> None:
+        _trip(self.name)
 
 
 def _install_torch_mode(forbidden: tuple[str, ...]) -> None:
