@@ -40,13 +40,17 @@ What the checks test:
   chance), with a new order on every call. With ``generator`` (a ``torch.Generator``) the
   order comes from it, e.g. ``torch.randperm(n, generator=generator)``: two generators with
   the same seed give the same batches, and two calls with the same generator give different
-  ones (it moves on). With ``generator=None`` use torch's global random numbers
-  (``torch.randperm(n)``), never a fixed seed. ``features`` and ``labels`` are not modified.
+  ones (it moves on). The generator lives on the CPU, so draw the permutation there (no
+  ``device=`` argument to ``randperm``: a CPU generator cannot draw on a GPU) and index the
+  tensors with it, moved to their device if they are on a GPU. With ``generator=None`` use
+  torch's global random numbers (``torch.randperm(n)``), never a fixed seed. ``features``
+  and ``labels`` are not modified.
 * ``load_array`` returns a ``torch.utils.data.DataLoader`` whose ``batch_size`` is
   ``batch_size``, over any number of tensors (``(X, y)``, ``(X, y, w)``, ...). A pass over it
   gives every example once, in batches of ``[b, ..., b, n mod b]`` with the arrays' rows kept
   together; with ``is_train=False`` in the original order, with ``is_train=True`` in an
-  order that is shuffled again on every pass.
+  order that is shuffled again on every pass. The batches keep the arrays' dtypes and device
+  (no casting: int64 labels stay int64).
 
 Departures from d2l: d2l's ``data_iter`` shuffles a Python list with ``random.shuffle``;
 here the permutation may come from a ``torch.Generator`` (the ``generator`` argument), so

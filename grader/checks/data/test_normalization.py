@@ -147,18 +147,20 @@ def test_z_score_constant_column_maps_to_zero(sub, rng):
 @pytest.mark.points(2)
 def test_decimal_scaling_boundaries(sub):
     # One column per case: max |x| = 0.5, 1.0, 99, 100, 999.9, 1000, and 1000 reached by a
-    # negative value; the last column is all zeros.
-    x = np.array([[0.5, 1.0, 99.0, 100.0, 999.9, 1000.0, -1000.0, 0.0],
-                  [-0.25, 0.5, 3.0, -20.0, 1.0, 7.0, 250.0, 0.0],
-                  [0.0, -0.75, -42.0, 5.0, -3.5, -999.0, 999.0, 0.0]])
+    # negative value; then an all-zero column and one whose max |x| is below 0.1 (j stays 0:
+    # floor(log10(m)) + 1 would give -1 there).
+    x = np.array([[0.5, 1.0, 99.0, 100.0, 999.9, 1000.0, -1000.0, 0.0, 0.0625],
+                  [-0.25, 0.5, 3.0, -20.0, 1.0, 7.0, 250.0, 0.0, -0.03125],
+                  [0.0, -0.75, -42.0, 5.0, -3.5, -999.0, 999.0, 0.0, 0.0]])
     scaled, j = _pair(sub.decimal_scaling(x), what="decimal_scaling(x)")
-    _close(j, [0, 1, 2, 3, 3, 4, 4, 0],
+    _close(j, [0, 1, 2, 3, 3, 4, 4, 0, 0],
            what="the j that decimal_scaling(x) returns for columns with max |x| = 0.5, 1, 99, "
-                "100, 999.9, 1000, 1000 (from a negative value) and 0",
+                "100, 999.9, 1000, 1000 (from a negative value), 0 and 0.0625",
            why="j is the smallest integer >= 0 with max |x| / 10^j < 1, strictly: a column whose "
                "largest |x| is exactly 1, 100 or 1000 needs one more power of ten (the note writes "
                "<= 1, but the standard definition is strict). Negative values count through |x|, "
-               "and an all-zero column has j = 0.")
+               "an all-zero column has j = 0, and j is never negative: a column already below 1 "
+               "(0.0625) is not scaled up.")
 
 
 def test_decimal_scaling_values(sub, rng):

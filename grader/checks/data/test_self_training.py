@@ -81,13 +81,22 @@ def _problem(rng, n_classes=3, n_per_class=4, n_unlabeled=31, d=2, dtype=np.floa
 
 
 def _round_case(rng, dtype=np.float64, **kwargs):
-    """A problem, its learner's arguments and a threshold that selects part of X_u."""
+    """A problem, its learner's arguments and a threshold that selects part of X_u.
+
+    The learner's temperature is the first of a few that spreads the confidences (at least
+    8 distinct values MARGIN apart): with well separated centres a small temperature makes
+    every confidence round to 1.0, and no threshold could select part of X_u.
+    """
     X_l, y_l, X_u = _problem(rng, dtype=dtype, **kwargs)
     n_classes = int(y_l.max()) + 1
-    args = (n_classes, 2.0)
-    local = fixtures.centroid_learner(*args)
-    probs = local.predict_proba(local.fit(X_l, y_l), X_u)
-    threshold = _threshold_between(probs.max(axis=1), rng)
+    for temperature in (2.0, 8.0, 32.0, 128.0, 512.0, 2048.0):
+        args = (n_classes, temperature)
+        local = fixtures.centroid_learner(*args)
+        confidence = local.predict_proba(local.fit(X_l, y_l), X_u).max(axis=1)
+        values = np.unique(confidence.astype(np.float64))
+        if int(np.sum(np.diff(values) > 4 * MARGIN)) >= 8:
+            break
+    threshold = _threshold_between(confidence, rng)
     return X_l, y_l, X_u, args, threshold
 
 
@@ -235,6 +244,28 @@ def test_round_removes_selected_rows_and_keeps_order(sub, ref, rng):
         if got_new.shape[0] + len(X_rest) != len(X_l) + len(X_u):
             fail("self_training_round lost or duplicated rows: |X_l_new| + |X_u_rest| must "
                  "equal |X_l| + |X_u| (every unlabelled row ends up in exactly one of them).")
+    # A threshold equal to one row's confidence (the sandbox's learner computes the same
+    # float64 value): that row is selected, so it must leave X_u. Only the partition is
+    # tested here; whether it is selected at all is threshold_is_inclusive's business.
+    X_l, y_l, X_u, args, _ = _round_case(rng, n_unlabeled=23, d=3)
+    local = fixtures.centroid_learner(*args)
+    confidence = local.predict_proba(local.fit(X_l, y_l), X_u).max(axis=1)
+    inner = np.flatnonzero((confidence > confidence.min()) & (confidence < confidence.max()))
+    at = float(confidence[inner[len(inner) // 2]] if len(inner) else confidence[0])
+    (X_new, _, X_rest, _), _ = _learner_round(sub, X_l, y_l, X_u, args, at)
+    # As multisets of rows, whatever the order: X_l_new + X_u_rest == X_l + X_u.
+    got_new = _array(X_new, what="X_l_new of self_training_round").reshape(-1, X_u.shape[1])
+    rest = _array(X_rest, what="X_u_rest of self_training_round").reshape(-1, X_u.shape[1])
+    got = np.concatenate([got_new.numpy(), rest.numpy()])
+    want = np.concatenate([X_l, X_u]).astype(np.float64)
+    if len(got) != len(want) or not np.array_equal(
+            np.unique(got, axis=0, return_counts=True)[1],
+            np.unique(want, axis=0, return_counts=True)[1]) or not np.array_equal(
+            np.unique(got, axis=0), np.unique(want, axis=0)):
+        fail("with a threshold equal to one row's confidence, the rows of X_u were not split "
+             "into the moved rows and X_u_rest with each row in exactly one of them: a row "
+             "exactly at the threshold is selected (>=), so it leaves X_u. Build X_u_rest from "
+             "the rows that were *not* selected (e.g. a mask from the selected indices).")
 
 
 def test_round_returns_the_fitted_model(sub, rng):

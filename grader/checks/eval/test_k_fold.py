@@ -110,7 +110,7 @@ def test_leave_one_out(sub):
 
 
 def test_indices_are_int64_arrays(sub):
-    for args in ((23, 5, 2, False), (23, 5, 4, True), (8, 8, 0, False)):
+    for args in ((23, 5, 2, False), (23, 5, 4, True), (8, 4, 0, False)):
         what = "k_fold_indices({}, {}, {}, keep_remainder={})".format(*args)
         train, valid = _pair(sub.k_fold_indices(*args), what=what)
         for name, value in (("training", train), ("validation", valid)):
@@ -149,7 +149,8 @@ def _expected_score(ref, X, y, k):
 
 @pytest.mark.points(2)
 def test_score_is_the_mean_of_the_fold_errors(sub, ref, rng):
-    for n, k in ((23, 5), (12, 4), (9, 9)):
+    # Leave-one-out (k = n) has its own check; these cases keep a refusal of k = n out of it.
+    for n, k in ((23, 5), (12, 4), (11, 2)):
         X, y = _data(rng, n)
         out, _ = _score(sub, X, y, k)
         what = f"k_fold_score(train_and_eval, X ({n} rows), y, {k})"
@@ -157,7 +158,9 @@ def test_score_is_the_mean_of_the_fold_errors(sub, ref, rng):
             fail(f"{what} must return a tuple (mean training error, mean validation error).")
         want = _expected_score(ref, X, y, k)
         for j, name in enumerate(("training", "validation")):
-            assert_number(out[j], want[j], what=f"the mean {name} error of {what}",
+            # A numpy scalar (np.float32) is judged by score_returns_python_floats, not here.
+            value = float(out[j]) if isinstance(out[j], (np.integer, np.floating)) else out[j]
+            assert_number(value, want[j], what=f"the mean {name} error of {what}",
                           why="The score is the average over the k folds of the (training, "
                               "validation) errors train_and_eval returns: sum them and divide "
                               "by k.", rel=1e-7, abs_tol=1e-10)

@@ -56,14 +56,17 @@ def _batches(result, what, arity=2):
 
 
 def _ids(batches, what):
+    """The row ids in each batch (the labels are the row ids). Their dtype is judged by the
+    dtype checks only: a cast of the labels costs that check, not every check."""
     ids = []
     for k, batch in enumerate(batches):
         y = batch[1]
-        if y.dim() != 1 or y.dtype != torch.int64:
+        values = y.detach().cpu().double() if y.dim() == 1 else None
+        if values is None or not bool(torch.all(values == values.round())):
             fail(f"batch {k} of {what}: the labels have shape {tuple(y.shape)} and dtype "
-                 f"{y.dtype}; index the labels tensor (1-D int64 here) with the batch's "
-                 "indices.")
-        ids.append(y.cpu().tolist())
+                 f"{y.dtype}, not the labels' rows; index the labels tensor (1-D here) with "
+                 "the batch's indices.")
+        ids.append(values.long().tolist())
     return ids
 
 
@@ -131,7 +134,9 @@ def test_data_iter_keeps_features_with_their_labels(sub, device, rng):
         batches, ids = _pass(sub, b, X, y)
         for k, (Xb, _) in enumerate(batches):
             idx = torch.tensor(ids[k], dtype=torch.long)
-            assert_close(Xb, X.cpu()[idx].to(device),
+            # Compared in the batch's own dtype: a cast is the dtype check's business.
+            want = X.cpu()[idx].to(Xb.dtype if Xb.is_floating_point() else X.dtype)
+            assert_close(Xb, want.to(device),
                          what=f"X of batch {k} of data_iter({b}, features of shape "
                               f"{tuple(X.shape)}, labels)",
                          why="X must hold the features of exactly the rows whose labels are "
@@ -243,6 +248,12 @@ def _arrays(rng, device, n):
     return X, y, w
 
 
+def _two_arrays(rng, device, n):
+    """(X, y): the checks of one idea each use two arrays; "any number of tensors" is
+    load_array_gives_every_example_once_with_its_arrays's business."""
+    return _arrays(rng, device, n)[:2]
+
+
 def test_load_array_returns_a_dataloader_of_that_batch_size(sub, device, rng):
     b = _randint(rng, 3, 9)
     loader, what = _loader(sub, _arrays(rng, device, 20), b)
@@ -269,7 +280,11 @@ def test_load_array_gives_every_example_once_with_its_arrays(sub, device, rng):
         for k, batch in enumerate(batches):
             idx = torch.tensor(ids[k], dtype=torch.long)
             for j, name in ((0, "X"), (2, "w")):
-                assert_close(batch[j], arrays[j].cpu()[idx].to(device),
+                got = batch[j]
+                # Compared in the batch's own dtype: a cast is the dtype check's business.
+                want = arrays[j].cpu()[idx]
+                want = want.to(got.dtype) if got.is_floating_point() else want
+                assert_close(got, want.to(device),
                              what=f"array {j} ({name}) of batch {k} of {what}",
                              why="each example is the tuple of the arrays' rows at one index "
                                  "(TensorDataset(*arrays)).", rtol=0.0, atol=0.0,
@@ -280,9 +295,9 @@ def test_load_array_gives_every_example_once_with_its_arrays(sub, device, rng):
 def test_load_array_keeps_the_order_for_evaluation(sub, device, rng):
     b = _randint(rng, 3, 7)
     n = b * _randint(rng, 4, 6)     # whole batches: a dropped last batch is another check's
-    loader, what = _loader(sub, _arrays(rng, device, n), b, False)
+    loader, what = _loader(sub, _two_arrays(rng, device, n), b, False)
     for _ in range(2):
-        flat = _flat(_ids(_batches(loader, what, arity=3), what))
+        flat = _flat(_ids(_batches(loader, what), what))
         if flat != list(range(n)):
             fail(f"a pass over {what} did not give the examples in their original order; "
                  "shuffle only when is_train is True (evaluation reads the data as it is).")
@@ -291,9 +306,9 @@ def test_load_array_keeps_the_order_for_evaluation(sub, device, rng):
 @pytest.mark.points(2)
 def test_load_array_shuffles_on_every_pass_for_training(sub, device, rng):
     n, b = 60, 6
-    loader, what = _loader(sub, _arrays(rng, device, n), b, True)
-    first = _flat(_ids(_batches(loader, what, arity=3), what))
-    second = _flat(_ids(_batches(loader, what, arity=3), what))
+    loader, what = _loader(sub, _two_arrays(rng, device, n), b, True)
+    first = _flat(_ids(_batches(loader, what), what))
+    second = _flat(_ids(_batches(loader, what), what))
     if first == list(range(n)):
         fail(f"a pass over {what} gave the examples in their original order; with is_train "
              "True the DataLoader must shuffle (shuffle=is_train).")
@@ -301,3 +316,18 @@ def test_load_array_shuffles_on_every_pass_for_training(sub, device, rng):
         fail(f"two passes over {what} gave the same order; a training loader must reshuffle "
              "on every pass (DataLoader(..., shuffle=True) does; a permutation fixed once "
              "does not).")
+
+
+def test_load_array_keeps_dtypes_and_device(sub, device, rng):
+    n, b = 14, 4
+    X = torch.randn(n, 2, generator=rng, dtype=torch.float64).to(device)
+    y = torch.arange(n).to(device)
+    for is_train in (True, False):
+        loader, what = _loader(sub, (X, y), b, is_train)
+        for k, batch in enumerate(_batches(loader, what)):
+            for j, (name, array) in enumerate((("X", X), ("y", y))):
+                assert_tensor(batch[j], what=f"{name} of batch {k} of {what} (float64 X, "
+                              "int64 y)", dtype=array.dtype, device=device,
+                              why="the batches are rows of the arrays: keep their dtypes and "
+                                  "device (TensorDataset(*arrays) as they are, no casting; "
+                                  "int64 labels are what a classification loss needs).")

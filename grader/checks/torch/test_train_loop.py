@@ -192,6 +192,15 @@ def test_train_epoch_updates_like_the_reference(sub, device, rng, ref):
                     "for each batch: zero the gradients, forward, loss, backward, then one step "
                     "of the optimizer; nothing else changes the net (gradients left from an "
                     "earlier batch would be added to this batch's).")
+        got, want = remote.optimizer.grad_norms, local.optimizer.grad_norms
+        if isinstance(got, list) and len(got) == len(want):
+            for step, (g, w) in enumerate(zip(got, want)):
+                if not isinstance(g, float) or abs(g - w) > 1e-4 * max(abs(w), 1e-6):
+                    ratio = f"{g / w:.3g} times" if isinstance(g, float) and w else "unlike"
+                    fail(f"at step {step + 1} of train_epoch over {kind}, the gradients the "
+                         f"optimizer was given are {ratio} the expected ones: backpropagate the "
+                         "batch's loss as `loss` returns it (a mean over the batch), not scaled "
+                         "by the batch size or summed.")
 
 
 @pytest.mark.points(2)
