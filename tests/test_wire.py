@@ -810,3 +810,9 @@ def test_learner_code_a_factory_runs_is_still_under_the_tripwires(zygote) -> Non
             make(sub, "grader.sandbox.fixtures.common:call", sub.sneaky, torch.ones(3))
     finally:
         session.close()
+
+
+def test_views_with_odd_strides_on_size_one_dimensions_cross() -> None:
+    full = torch.arange(100.0).reshape(10, 10)
+    for view in (full[::9, ::9][:1, :1], full[::9, ::9], full.t()[:, :1], full[3:4, ::20]):
+        assert torch.equal(roundtrip(view), view.contiguous())

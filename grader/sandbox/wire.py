@@ -212,7 +212,10 @@ class Encoder:
             device = str(plain.device)
             cpu = plain.to("cpu").resolve_conj().resolve_neg().contiguous()
             if cpu.numel():
-                raw = cpu.reshape(-1).view(torch.uint8) if dtype != "bool" else cpu.reshape(-1).to(torch.uint8)
+                flat = cpu.reshape(-1)
+                if flat.stride() != (1,):  # a size-1 dimension kept an odd stride
+                    flat = flat.clone(memory_format=torch.contiguous_format)
+                raw = flat.view(torch.uint8) if dtype != "bool" else flat.to(torch.uint8)
                 data = raw.numpy().tobytes()
             else:
                 data = b""
