@@ -59,7 +59,8 @@ For ``BatchNorm(num_features, num_dims, eps=1e-5, momentum=0.1)``:
   ``(1, C, 1, 1)``, initialised to ones and zeros; ``moving_mean`` and ``moving_var`` are
   registered *buffers* (``self.register_buffer``) of the same shape, initialised to zeros and
   ones. ``state_dict()`` holds exactly these four, so a reference layer's state loads into
-  yours with ``load_state_dict``, and the buffers follow ``.to(device)`` and ``.double()``.
+  yours with ``load_state_dict``, and the buffers follow ``.to(device)`` and ``.double()``
+  (and keep that dtype and device when a training step stores new statistics in them).
 * ``forward(X)`` calls ``batch_norm`` with the layer's eps and momentum and ``self.training``
   (switched by ``net.train()`` / ``net.eval()``), stores the new moving statistics in the
   buffers in training mode, and returns Y. In eval mode the buffers do not change.

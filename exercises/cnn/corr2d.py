@@ -48,12 +48,15 @@ What to write:
      b = 1 / sqrt(k_h * k_w), ``nn.Conv2d``'s default initialisation. Draw it from
      ``generator`` when one is given (a CPU ``torch.Generator``: e.g. ``torch.rand(
      kernel_size, generator=generator)`` on the CPU, then scale and move it), otherwise
-     from torch's global generator. The same seeded generator must give the same kernel;
+     from torch's global generator (do not seed anything inside ``learn_kernel``: two calls
+     without a generator start from different kernels). The same seeded generator must
+     give the same kernel;
   2. ``epochs`` times: compute Y_hat = corr2d(X, w) (no bias), the summed squared error
      loss = sum((Y_hat - Y) ** 2), its gradient with respect to w, and update
      ``w <- w - lr * grad`` (clear the old gradient first, or use ``torch.autograd.grad``);
   3. return the kernel, detached (no ``requires_grad``), of shape ``kernel_size``, in X's
-     dtype and on X's device. With ``epochs = 0`` or ``lr = 0`` that is the initial kernel.
+     dtype and on X's device. With ``epochs = 0`` or ``lr = 0`` that is the initial kernel
+     (cast to X's dtype and moved to X's device all the same).
 
   X and Y are 2-D; Y has the shape corr2d(X, w) gives. For d2l's edge example, 10 epochs at
   lr = 3e-2 bring the kernel within 0.1 of [[1, -1]].

@@ -35,7 +35,8 @@ Requirements the checks test:
   - ``p4_1 = nn.MaxPool2d(kernel_size=3, stride=1, padding=1)``,
     ``p4_2 = nn.Conv2d(in_channels, c4, kernel_size=1)``
 
-  Every convolution has a bias (the default) and stride 1. The block has no other
+  Every convolution has a bias (the default) and stride 1 (``padding='same'`` is accepted
+  too: for these odd kernels it is the same (k - 1) / 2). The block has no other
   parameters or buffers, so its ``state_dict()`` has exactly the keys and shapes of d2l-zh's
   block: the checks copy a reference block's weights into yours with
   ``load_state_dict(...)`` and compare the outputs, the outputs of every path, the number of

@@ -36,7 +36,7 @@ Requirements the checks test:
     defaults: eps 1e-5, momentum 0.1, affine, running statistics)
 
   Every convolution keeps its default bias. The stride is on conv1 and conv3, never on
-  conv2. There is no other layer with parameters or buffers (in particular no BatchNorm on
+  conv2 (``padding='same'`` on conv2 is accepted too: for its stride 1 it is padding 1). There is no other layer with parameters or buffers (in particular no BatchNorm on
   the 1x1 shortcut), so ``state_dict()`` has exactly d2l-zh's keys and shapes: the checks
   copy a reference block's state into yours with ``load_state_dict(...)`` and compare the
   outputs of every layer, the block's output in train and eval mode, the number of

@@ -487,6 +487,12 @@ def test_layer_updates_buffers_in_training_only(sub, ref, device, rng):
         layer.to(device)
         layer.double()
         ref_layer = ref.BatchNorm(C, num_dims, **kwargs).double().to(device)
+        # Start both from the same state (the initial values are test_layer_parameters_and_
+        # buffers' business): where the reference's state loads, copy it in.
+        try:
+            layer.load_state_dict(ref_layer.state_dict())
+        except LearnerError:
+            pass
         layer.train()
         ref_layer.train()
         batches = [_data(shape, rng, device) for _ in range(3)]
@@ -531,3 +537,10 @@ def test_layer_buffers_follow_double_and_device(sub, ref, device, rng):
             assert_tensor(call(X), what=f"{name}.double() in {mode} mode on a float64 X",
                           shape=shape, dtype=torch.float64, device=device,
                           why="the output keeps X's dtype and device.")
+            for key in ("moving_mean", "moving_var"):
+                assert_tensor(getattr(layer, key),
+                              what=f"{name}.{key} after a forward in {mode} mode on a float64 X",
+                              dtype=torch.float64, device=device,
+                              why="the buffers keep the layer's dtype and device when a training "
+                                  "step stores the new moving statistics in them (do not convert "
+                                  "them on the way).")

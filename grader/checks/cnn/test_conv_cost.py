@@ -140,18 +140,44 @@ def test_returns_exact_python_ints(sub):
             if type(out[key]) is not int:
                 fail(f"{what}: the value of {key!r} is a {type(out[key]).__name__}; return exact "
                      "Python ints.")
-    out = sub.conv2d_cost(*big, True)
-    c_i, c_o, k_h, k_w, m_h, m_w = big
-    if out["macs"] != c_i * c_o * k_h * k_w * m_h * m_w or \
-            out["params"] != c_o * c_i * k_h * k_w + c_o:
-        fail("conv2d_cost on very large sizes returned values that are not exact: products "
-             "beyond 2**53 lose digits in floats and overflow numpy's int64; multiply Python "
-             "ints.")
-    out = sub.dense_cost(3**40 + 1, 2**33 + 1, True, 4)
-    params = (3**40 + 1) * (2**33 + 1) + 2**33 + 1
-    if out["params"] != params or out["bytes"] != 4 * params:
-        fail("dense_cost on very large sizes returned values that are not exact; multiply "
-             "Python ints.")
+    # The values on the very large sizes are judged only where the formula is right on a
+    # small twin of the call (same structure, small numbers): a wrong formula is the other
+    # checks' business, this check is about exactness.
+    if _conv_formula_right(sub, (3, 3, 7, 9, 5, 6)):
+        out = sub.conv2d_cost(*big, True)
+        if _conv_values(out) != _conv_expected(big):
+            fail("conv2d_cost on very large sizes returned values that are not exact, although "
+                 "the same formula is right on small sizes: products beyond 2**53 lose digits "
+                 "in floats and overflow numpy's int64; multiply Python ints.")
+    dense_big = (3**40 + 1, 2**33 + 1)
+    if _dense_values(sub.dense_cost(3, 5, True, 4)) == _dense_expected((3, 5)):
+        out = sub.dense_cost(*dense_big, True, 4)
+        if _dense_values(out) != _dense_expected(dense_big):
+            fail("dense_cost on very large sizes returned values that are not exact, although "
+                 "the same formula is right on small sizes; multiply Python ints.")
+
+
+def _conv_expected(args):
+    c_i, c_o, k_h, k_w, m_h, m_w = args
+    return c_o * c_i * k_h * k_w + c_o, c_i * c_o * k_h * k_w * m_h * m_w
+
+
+def _conv_values(out):
+    return out.get("params"), out.get("macs")
+
+
+def _conv_formula_right(sub, args):
+    out = sub.conv2d_cost(*args, True)
+    return isinstance(out, dict) and _conv_values(out) == _conv_expected(args)
+
+
+def _dense_expected(args):
+    n_in, n_out = args
+    return n_in * n_out + n_out, 4 * (n_in * n_out + n_out)
+
+
+def _dense_values(out):
+    return (out.get("params"), out.get("bytes")) if isinstance(out, dict) else None
 
 
 @pytest.mark.points(1)

@@ -340,6 +340,14 @@ def test_learn_kernel_initialisation(sub, device, rng):
         fail("learn_kernel(X, Y, (3, 3), 3e-2, 0, generator) over 8 seeds: the initial weights do "
              "not look uniform on (-b, b), b = 1/sqrt(k_h*k_w) = 1/3; they should be centred at "
              "0 and reach close to both -b and b.")
+    # Without a generator the draw comes from torch's global generator, which moves on with
+    # every draw: two calls in a row start from different kernels (no fixed seed inside).
+    first = sub.learn_kernel(X, Y, (3, 3), 3e-2, 0)
+    second = sub.learn_kernel(X, Y, (3, 3), 3e-2, 0)
+    if bool(torch.equal(first.detach().cpu(), second.detach().cpu())):
+        fail("learn_kernel(X, Y, (3, 3), 3e-2, 0) called twice without a generator returned the "
+             "same initial kernel: with generator=None draw from torch's global generator (do "
+             "not seed it, or any generator, inside learn_kernel).")
 
 
 @pytest.mark.points(1)
@@ -347,10 +355,13 @@ def test_learn_kernel_returns_detached_kernel_in_x_dtype(sub, device, rng):
     for dtype in (torch.float64, torch.float32):
         X = _edge_image(device, dtype)
         Y = _oracle(X, torch.tensor([[1.0, -1.0]], dtype=dtype, device=device))
-        what = f"learn_kernel(X, Y, (1, 2), 3e-2, 2) with X of dtype {dtype}"
-        w = sub.learn_kernel(X, Y, (1, 2), 3e-2, 2)
-        assert_tensor(w, what=what, shape=(1, 2), dtype=dtype, device=device,
-                      why="the learned kernel has X's dtype and device.")
-        if w.requires_grad:
-            fail(f"{what} returned a kernel that still requires grad; return it detached "
-                 "(w.detach()).")
+        for epochs in (2, 0):
+            what = f"learn_kernel(X, Y, (1, 2), 3e-2, {epochs}) with X of dtype {dtype}"
+            w = sub.learn_kernel(X, Y, (1, 2), 3e-2, epochs)
+            assert_tensor(w, what=what, shape=(1, 2), dtype=dtype, device=device,
+                          why="the learned kernel has X's dtype and device, also with epochs = 0 "
+                              "(the initial kernel, already cast to X's dtype and moved to its "
+                              "device).")
+            if w.requires_grad:
+                fail(f"{what} returned a kernel that still requires grad; return it detached "
+                     "(w.detach()).")

@@ -67,14 +67,31 @@ def _build(sub, cfg):
 
 
 def _load(block, ref_block, cfg):
-    """Copy the reference's weights into the learner's block, by value."""
+    """Copy the reference's weights into the learner's block, by value.
+
+    A block whose state dict holds every one of d2l-zh's entries (right shapes) plus some
+    extra state loads non-strictly: the extra entries are test_state_dict_matches_d2l's and
+    test_parameter_count's failure, not a reason to fail every value check too."""
+    expected = ref_block.state_dict()
     try:
-        block.load_state_dict(ref_block.state_dict())
+        block.load_state_dict(expected)
+        return
     except LearnerError as exc:
-        fail(f"{_call(cfg)}.load_state_dict(state dict of d2l-zh's block) failed: {exc}. The "
-             "block must have exactly d2l-zh's parameters: p1_1, p2_1, p2_2, p3_1, p3_2, p4_2 "
-             "(nn.Conv2d with bias) and a parameter-free max pooling p4_1, with the shapes "
-             "the stub lists.")
+        error = exc
+    try:
+        got = block.state_dict()
+        fits = isinstance(got, dict) and all(
+            key in got and tuple(got[key].shape) == tuple(value.shape)
+            for key, value in expected.items())
+        if fits:
+            block.load_state_dict(expected, strict=False)
+            return
+    except LearnerError:
+        pass
+    fail(f"{_call(cfg)}.load_state_dict(state dict of d2l-zh's block) failed: {error}. The "
+         "block must have exactly d2l-zh's parameters: p1_1, p2_1, p2_2, p3_1, p3_2, p4_2 "
+         "(nn.Conv2d with bias) and a parameter-free max pooling p4_1, with the shapes "
+         "the stub lists.")
 
 
 def _attr(block, name, cfg):
@@ -91,6 +108,18 @@ def _pair(value):
     return (int(value), int(value))
 
 
+def _padding(value, k):
+    """A convolution's padding as a pair; padding='same' (stride 1, odd k) is (k - 1) / 2 on
+    each side and 'valid' is 0, exactly what the explicit numbers give."""
+    if isinstance(value, str):
+        if value == "same" and k % 2 == 1:
+            return ((k - 1) // 2, (k - 1) // 2)
+        if value == "valid":
+            return (0, 0)
+        return (value, value)
+    return _pair(value)
+
+
 def _check_conv(block, name, cfg, in_ch, out_ch, k, pad):
     what = f"{_call(cfg)}.{name}"
     layer = _attr(block, name, cfg)
@@ -101,7 +130,7 @@ def _check_conv(block, name, cfg, in_ch, out_ch, k, pad):
              "exist until the first call. Use nn.Conv2d with an explicit in_channels.")
     got = {"in_channels": int(layer.in_channels), "out_channels": int(layer.out_channels),
            "kernel_size": _pair(layer.kernel_size), "stride": _pair(layer.stride),
-           "padding": _pair(layer.padding), "dilation": _pair(layer.dilation),
+           "padding": _padding(layer.padding, k), "dilation": _pair(layer.dilation),
            "groups": int(layer.groups)}
     want = {"in_channels": in_ch, "out_channels": out_ch, "kernel_size": (k, k),
             "stride": (1, 1), "padding": (pad, pad), "dilation": (1, 1), "groups": 1}

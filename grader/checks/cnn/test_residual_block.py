@@ -64,12 +64,28 @@ def _build(sub, cfg):
 
 
 def _load(block, state, cfg):
+    """Copy d2l-zh's state into the learner's block, by value.
+
+    A block whose state dict holds every one of d2l-zh's entries (right shapes) plus some
+    extra layer loads non-strictly: the extra entries are test_state_dict_matches_d2l's
+    failure, not a reason to fail every value check too (the extra layer may still change
+    the values, which the value checks then report)."""
     try:
         block.load_state_dict(state)
+        return
     except LearnerError as exc:
-        fail(f"{_call(cfg)}.load_state_dict(state dict of d2l-zh's block) failed: {exc}. The "
-             "block must hold exactly conv1, conv2, conv3 (only with use_1x1conv), bn1 and "
-             "bn2, with the shapes the stub lists (no BatchNorm on the shortcut).")
+        error = exc
+    try:
+        got = block.state_dict()
+        if isinstance(got, dict) and all(key in got and tuple(got[key].shape) == tuple(v.shape)
+                                         for key, v in state.items()):
+            block.load_state_dict(state, strict=False)
+            return
+    except LearnerError:
+        pass
+    fail(f"{_call(cfg)}.load_state_dict(state dict of d2l-zh's block) failed: {error}. The "
+         "block must hold exactly conv1, conv2, conv3 (only with use_1x1conv), bn1 and "
+         "bn2, with the shapes the stub lists (no BatchNorm on the shortcut).")
 
 
 def _attr(block, name, cfg):
@@ -86,6 +102,18 @@ def _pair(value):
     return (int(value), int(value))
 
 
+def _padding(value, k):
+    """A convolution's padding as a pair; padding='same' (stride 1, odd k) is (k - 1) / 2 on
+    each side and 'valid' is 0, exactly what the explicit numbers give."""
+    if isinstance(value, str):
+        if value == "same" and k % 2 == 1:
+            return ((k - 1) // 2, (k - 1) // 2)
+        if value == "valid":
+            return (0, 0)
+        return (value, value)
+    return _pair(value)
+
+
 def _check_conv(block, name, cfg, in_ch, out_ch, k, pad, stride):
     what = f"{_call(cfg)}.{name}"
     layer = _attr(block, name, cfg)
@@ -96,7 +124,7 @@ def _check_conv(block, name, cfg, in_ch, out_ch, k, pad, stride):
              "call. Use nn.Conv2d with an explicit number of input channels.")
     got = {"in_channels": int(layer.in_channels), "out_channels": int(layer.out_channels),
            "kernel_size": _pair(layer.kernel_size), "stride": _pair(layer.stride),
-           "padding": _pair(layer.padding), "dilation": _pair(layer.dilation),
+           "padding": _padding(layer.padding, k), "dilation": _pair(layer.dilation),
            "groups": int(layer.groups)}
     want = {"in_channels": in_ch, "out_channels": out_ch, "kernel_size": (k, k),
             "stride": (stride, stride), "padding": (pad, pad), "dilation": (1, 1), "groups": 1}

@@ -1,0 +1,20 @@
+# expect: failed only invalid_sizes_raise
+"""Validates with assert, which raises AssertionError instead of ValueError."""
+
+def conv2d_cost(c_i, c_o, k_h, k_w, m_h, m_w, bias=True):
+    for v in (c_i, c_o, k_h, k_w, m_h, m_w):
+        assert v >= 1, "sizes must be >= 1"
+    params = c_o * c_i * k_h * k_w
+    if bias:
+        params += c_o
+    macs = c_i * c_o * k_h * k_w * m_h * m_w
+    return {"params": params, "macs": macs}
+
+
+def dense_cost(n_in, n_out, bias=True, bytes_per_param=4):
+    for v in (n_in, n_out, bytes_per_param):
+        assert v >= 1, "sizes must be >= 1"
+    params = n_in * n_out
+    if bias:
+        params += n_out
+    return {"params": params, "bytes": params * bytes_per_param}

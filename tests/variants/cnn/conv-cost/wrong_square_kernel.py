@@ -1,0 +1,22 @@
+# expect: failed only conv_params_match_nn_conv2d
+"""Assumes a square kernel: k_h ** 2 weights per channel pair."""
+
+def conv2d_cost(c_i, c_o, k_h, k_w, m_h, m_w, bias=True):
+    for v in (c_i, c_o, k_h, k_w, m_h, m_w):
+        if v < 1:
+            raise ValueError("sizes must be >= 1")
+    params = c_o * c_i * k_h ** 2
+    if bias:
+        params += c_o
+    macs = c_i * c_o * k_h * k_w * m_h * m_w
+    return {"params": params, "macs": macs}
+
+
+def dense_cost(n_in, n_out, bias=True, bytes_per_param=4):
+    for v in (n_in, n_out, bytes_per_param):
+        if v < 1:
+            raise ValueError("sizes must be >= 1")
+    params = n_in * n_out
+    if bias:
+        params += n_out
+    return {"params": params, "bytes": params * bytes_per_param}

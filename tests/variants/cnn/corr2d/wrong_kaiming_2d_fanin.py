@@ -1,0 +1,44 @@
+# expect: failed only learn_kernel_initialisation
+"""Uses nn.init.kaiming_uniform_ on a 2-D (k_h, k_w) tensor: its fan_in is k_w, not k_h * k_w, so the bound is 1/sqrt(k_w)."""
+
+import math
+import torch
+from torch import nn
+
+
+def corr2d(X, K):
+    h, w = X.shape
+    k_h, k_w = K.shape
+    if k_h > h or k_w > w:
+        raise ValueError("kernel does not fit")
+    Y = X.new_zeros((h - k_h + 1, w - k_w + 1))
+    for i in range(Y.shape[0]):
+        for j in range(Y.shape[1]):
+            Y[i, j] = (X[i:i + k_h, j:j + k_w] * K).sum()
+    return Y
+
+
+class Conv2D(nn.Module):
+    def __init__(self, kernel_size):
+        super().__init__()
+        self.weight = nn.Parameter(torch.rand(kernel_size))
+        self.bias = nn.Parameter(torch.zeros(1))
+
+    def forward(self, x):
+        return corr2d(x, self.weight) + self.bias
+
+
+def learn_kernel(X, Y, kernel_size=(1, 2), lr=3e-2, epochs=10, generator=None):
+    k_h, k_w = kernel_size
+    b = 1 / math.sqrt(k_h * k_w)
+    w = torch.empty(kernel_size)
+    nn.init.kaiming_uniform_(w, a=math.sqrt(5), generator=generator)
+    w = w.to(X.dtype).to(X.device)
+    w.requires_grad_(True)
+    for _ in range(epochs):
+        loss = ((corr2d(X, w) - Y) ** 2).sum()
+        loss.backward()
+        with torch.no_grad():
+            w -= lr * w.grad
+        w.grad.zero_()
+    return w.detach()
