@@ -42,6 +42,9 @@ def _emit(event: dict[str, Any]) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "points(n): points this check is worth (default 1)")
+    # The learner's messages come from the checks' own exceptions, never from pytest's
+    # report; its default "long" traceback re-parses the check file for every failure.
+    config.option.tbstyle = "native"
 
 
 def _points(item: pytest.Item) -> int:
