@@ -1,4 +1,4 @@
-# expect: failed data_iter_shuffles_the_examples, data_iter_batch_sizes
+# expect: failed data_iter_shuffles_the_examples
 """Cuts the rows into fixed chunks and shuffles only the order of the chunks: the same
 examples are always batched together."""
 import torch
