@@ -150,8 +150,12 @@ def _secret_lines(job: dict[str, Any]) -> set[str]:
     return {line for line in secret if len(line) >= 16}
 
 
-def grade_job(zygote: Any, job: dict[str, Any]) -> dict[str, Any]:
-    """Grade one job and return the composed result as JSON data."""
+def grade_job(zygote: Any, job: dict[str, Any], spare: Any = None) -> dict[str, Any]:
+    """Grade one job and return the composed result as JSON data.
+
+    ``spare``: a process from :meth:`grader.sandbox.host.Session.prepare`, used when it was
+    prepared with this job's settings (and ended otherwise).
+    """
     import pytest
     import torch
 
@@ -202,7 +206,8 @@ def grade_job(zygote: Any, job: dict[str, Any]) -> dict[str, Any]:
 
     session = Session(zygote, source, path, list(job.get("names", ())),
                       list(job.get("forbidden", ())), torch.device(device),
-                      float(job["timeout"]), job.get("memory_mb"))
+                      float(job["timeout"]), job.get("memory_mb"), spare=spare)
+    spare = None
     try:
         info = session.start()
     except ForbiddenAPIError:
@@ -263,7 +268,7 @@ def _write(path: str, data: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
-def _grade_all(zygote: Any, jobs: list[dict[str, Any]]) -> None:
+def _grade_all(zygote: Any, jobs: list[dict[str, Any]], spare: Any = None) -> None:
     """Grade ``jobs`` in order, each result written as soon as it is known."""
     for job in jobs:
         if job.get("isolation") == "required" and zygote.why_unisolated is not None:
@@ -279,7 +284,7 @@ def _grade_all(zygote: Any, jobs: list[dict[str, Any]]) -> None:
             marker = Path(job["result"] + ".started")
             marker.write_text(str(os.getpid()), encoding="utf-8")
             try:
-                result = grade_job(zygote, job)
+                result = grade_job(zygote, job, spare)
             except Exception as exc:  # noqa: BLE001 - one job's failure never ends the batch
                 result = error_result(
                     job["exercise"], f"the grader itself failed on this submission "
@@ -288,6 +293,12 @@ def _grade_all(zygote: Any, jobs: list[dict[str, Any]]) -> None:
                     submission=job["submission"]).to_json()
                 result["isolation"] = zygote.isolation
                 result["infrastructure"] = True
+        if spare is not None:
+            # Used by the job's session (and ended with it), or left: either way gone now,
+            # so the zygote is free for the next submission.
+            if spare.ended is None:
+                spare.kill()
+            spare = None
         _write(job["result"], result)
         Path(job["result"] + ".started").unlink(missing_ok=True)
 
@@ -312,6 +323,22 @@ def _preimport() -> None:
     import grader.plugin  # noqa: F401
 
 
+def _prepare(zygote: Any, job: dict[str, Any]) -> Any:
+    """A spare submission process with ``job``'s settings, or None if none can start."""
+    import torch
+
+    from grader.sandbox.host import Session
+
+    device = _resolve_device(job.get("device", "auto"))
+    if device == "cuda" and not torch.cuda.is_available():
+        return None
+    try:
+        return Session.prepare(zygote, list(job.get("forbidden", ())), torch.device(device),
+                               job.get("memory_mb"))
+    except Exception:  # noqa: BLE001 - the next job spawns its own process instead
+        return None
+
+
 def serve(reply_fd: int, device: str = "auto") -> int:
     """A warm checker (``learn watch``): jobs arrive one JSON line at a time on stdin.
 
@@ -331,11 +358,15 @@ def serve(reply_fd: int, device: str = "auto") -> int:
         zygote._wait_ready()
         replies.write(json.dumps({"ready": True}) + "\n")
         replies.flush()
+        spare = None
         for line in sys.stdin:
             job = json.loads(line)
-            _grade_all(zygote, [job])
+            _grade_all(zygote, [job], spare)
             replies.write(json.dumps({"done": job["result"]}) + "\n")
             replies.flush()
+            # The next save is most likely of the same exercise: its process is started and
+            # its tripwires armed now, while the learner types.
+            spare = _prepare(zygote, job)
     finally:
         zygote.close()
     return 0

@@ -579,6 +579,95 @@ def test_learner_exceptions_map_to_builtin_classes(sub) -> None:
     assert caught.value.remote_type == "MyError" and "custom" in str(caught.value)
 
 
+EACH_SOURCE = SOURCE + r'''
+
+def add_and_return(x):
+    x.add_(1)
+    return x.clone()
+
+
+def forbidden_sort(x):
+    return sorted(x)
+'''
+
+
+def test_call_each_is_many_single_calls_in_one_round_trip(zygote) -> None:
+    session = _session(zygote, EACH_SOURCE)
+    sub = Remote(session)
+    try:
+        X = torch.zeros(3)
+        seq = session.process.seq
+        outcomes = host.call_each(sub.add_and_return, [((X,), {})] * 3)
+        assert session.process.seq == seq + 1                 # one request for the three calls
+        # Each call got its own copy of X: the first call's in-place change never reached
+        # the next one, and none reached the checker's X; each change is recorded.
+        assert all(torch.equal(o.get(), torch.ones(3)) for o in outcomes)
+        assert torch.equal(X, torch.zeros(3)) and session.was_modified(X)
+        assert session.modified_inputs == ["call add_and_return"] * 3
+        A = np.arange(3.0)
+        values = [o.get() for o in host.call_each(sub.double, [((A,), {}), ((2,), {}),
+                                                               (("ab",), {})])]
+        assert np.array_equal(values[0], A * 2) and values[1:] == [4, "abab"]
+        assert not session.was_modified(A)
+        # Each call ends in its own value or exception, in order; the exceptions are the
+        # ones single calls raise, and get() raises them.
+        outcomes = host.call_each(sub.fail, [(("value",), {}), (("key",), {}), (("exit",), {})])
+        for outcome, base in zip(outcomes, (ValueError, KeyError, RemoteSystemExit)):
+            assert isinstance(outcome.error, base) and outcome.error.line is not None
+            with pytest.raises(base):
+                outcome.get()
+        box = sub.Box([1, 2])
+        assert [o.get() for o in host.call_each(box.total, [((), {})] * 2)] == [3, 3]
+        many = host.call_each(sub.double, [((i,), {}) for i in range(600)])
+        assert [o.get() for o in many] == [2 * i for i in range(600)]
+    finally:
+        session.close()
+
+
+def test_call_each_keeps_the_sandbox_rules(zygote) -> None:
+    session = _session(zygote, EACH_SOURCE, forbidden=("builtins.sorted",))
+    try:
+        outcomes = host.call_each(Remote(session).forbidden_sort, [(([2, 1],), {})] * 2)
+        assert all(isinstance(o.error, host.ForbiddenAPIError) for o in outcomes)
+        assert session.forbidden_used == ["builtins.sorted"]
+        # A reply the checker cannot read fails the whole request, as for a single call,
+        # and the next process works.
+        with pytest.raises(SandboxFailure):
+            host.call_each(Remote(session).garbage, [(("none",), {}), (("magic",), {})])
+        session.ensure()
+        assert host.call_each(Remote(session).double, [((1,), {})])[0].get() == 2
+        with pytest.raises(host.CheckAuthoringError):
+            host.call_each(lambda x: x, [((1,), {})])
+    finally:
+        session.close()
+
+
+def test_a_prepared_spare_process_is_used_only_with_its_settings(zygote) -> None:
+    forbidden = ["builtins.sorted"]
+    spare = Session.prepare(zygote, forbidden, torch.device("cpu"))
+    session = Session(zygote, EACH_SOURCE, "/learner/sub.py", NAMES, forbidden,
+                      torch.device("cpu"), 60.0, spare=spare)
+    try:
+        session.start()
+        assert session.process is spare                    # started on the spare
+        with pytest.raises(host.ForbiddenAPIError):        # its tripwires were armed ahead
+            Remote(session).forbidden_sort([2, 1])
+        assert torch.equal(Remote(session).double(torch.ones(2)), torch.full((2,), 2.0))
+    finally:
+        session.close()
+    # A spare prepared for other forbidden APIs is ended, and a fresh process used instead.
+    spare = Session.prepare(zygote, [], torch.device("cpu"))
+    session = Session(zygote, EACH_SOURCE, "/learner/sub.py", NAMES, forbidden,
+                      torch.device("cpu"), 60.0, spare=spare)
+    try:
+        session.start()
+        assert session.process is not spare and spare.ended is not None
+        with pytest.raises(host.ForbiddenAPIError):
+            Remote(session).forbidden_sort([2, 1])
+    finally:
+        session.close()
+
+
 @pytest.mark.parametrize("kind", ["magic", "huge", "deep", "future", "meta"])
 def test_garbage_from_the_sandbox_is_a_sandbox_failure(zygote, kind: str) -> None:
     source = SOURCE.replace("SEQ", "2")  # the load is request 1, this call request 2

@@ -475,6 +475,15 @@ class Process:
         self.out = _Drain(out)
         self.seq = 0
         self.ended: dict[str, Any] | None = None
+        self.prepared_for: tuple[Any, ...] | None = None
+
+    def post(self, message: dict[str, Any]) -> None:
+        """Send a request whose reply nobody waits for (the next request skips it)."""
+        self.seq += 1
+        try:
+            wire.send_frame(self.conn, dict(message, seq=self.seq))
+        except OSError:
+            self.kill()
 
     def request(self, message: dict[str, Any], blobs: list[bytes], deadline: float) -> Any:
         self.seq += 1
@@ -589,15 +598,40 @@ class Session:
     tensors (what was called). A check that computes its expectation from an argument after
     the call would see the learner's change: compute it from a copy taken before."""
 
+    spare: Process | None = None
+    """A process from :meth:`prepare` with these settings: the first start uses it."""
+
     def __post_init__(self) -> None:
         self.deadline = time.monotonic() + self.timeout
 
     # -- lifecycle
+    @staticmethod
+    def _config(memory_mb: int | None, device: Any) -> dict[str, Any]:
+        return {"memory_mb": memory_mb, "cuda": device.type == "cuda", "processes": 64}
+
+    @classmethod
+    def prepare(cls, zygote: Zygote, forbidden: list[str], device: Any,
+                memory_mb: int | None = 4096) -> Process:
+        """A submission process started ahead of time, its tripwires already armed, that
+        has run no learner code: a later Session with the same settings gets it as its
+        ``spare`` (``learn watch`` prepares the next save's process while the learner types).
+        """
+        process = zygote.spawn(cls._config(memory_mb, device))
+        process.post({"op": "prepare", "forbidden": list(forbidden), "device": str(device)})
+        process.prepared_for = (tuple(forbidden), str(device), memory_mb)
+        return process
+
     def start(self) -> dict[str, Any]:
         """Spawn and load the submission; the names' descriptions, or raise what it raised."""
-        config = {"memory_mb": self.memory_mb, "cuda": self.device.type == "cuda",
-                  "processes": 64}
-        self.process = self.zygote.spawn(config)
+        spare, self.spare = self.spare, None
+        settings = (tuple(self.forbidden), str(self.device), self.memory_mb)
+        if (spare is not None and spare.ended is None and spare.zygote is self.zygote
+                and spare.prepared_for == settings and spare._alive_hint()):
+            self.process = spare
+        else:
+            if spare is not None:
+                spare.kill()
+            self.process = self.zygote.spawn(self._config(self.memory_mb, self.device))
         self.generation += 1
         reply = self._raw({"op": "load", "source": self.source, "filename": self.filename,
                            "names": self.names, "forbidden": self.forbidden,
@@ -631,7 +665,8 @@ class Session:
 
     # -- requests
     def _raw(self, message: dict[str, Any], blobs: list[bytes],
-             write_back: Callable[[list[tuple[int, Any]]], None] | None = None) -> Any:
+             write_back: Callable[[list[tuple[int, Any]]], None] | None = None,
+             accept: Callable[[dict[str, Any], memoryview], Any] | None = None) -> Any:
         """Send one request; the reply's value, or raise what the learner's code raised.
 
         Whatever the reply holds, this raises nothing but :class:`SandboxFailure` (the reply
@@ -656,6 +691,8 @@ class Session:
             raise SandboxFailure(end or f"your code's process sent something the grader cannot "
                                         f"read ({exc})") from None
         try:
+            if accept is not None:
+                return accept(reply, data)
             return self._accept(reply, data, write_back)
         except LearnerError:
             raise
@@ -670,17 +707,26 @@ class Session:
 
     def _accept(self, reply: dict[str, Any], data: memoryview,
                 write_back: Callable[[list[tuple[int, Any]]], None] | None) -> Any:
-        import torch
-
-        forbidden = reply.get("forbidden")
-        for api in forbidden[:1000] if isinstance(forbidden, list) else []:
-            if isinstance(api, str) and api in self.forbidden and api not in self.forbidden_used:
-                self.forbidden_used.append(api)
+        self._note_forbidden(reply)
         if reply.get("ok") is not True:
             _raise_remote(reply.get("exc"))
         decoder = wire.Decoder(data, on_handle=self._handle, device=self.device)
         value = decoder.decode(reply.get("value"))
-        changes = reply.get("mutated", [])
+        mutated = self._mutated(decoder, reply.get("mutated", []))
+        if mutated and write_back is not None:
+            write_back(mutated)
+        return value
+
+    def _note_forbidden(self, reply: dict[str, Any]) -> None:
+        forbidden = reply.get("forbidden")
+        for api in forbidden[:1000] if isinstance(forbidden, list) else []:
+            if isinstance(api, str) and api in self.forbidden and api not in self.forbidden_used:
+                self.forbidden_used.append(api)
+
+    @staticmethod
+    def _mutated(decoder: wire.Decoder, changes: Any) -> list[tuple[int, Any]]:
+        import torch
+
         if not isinstance(changes, list):
             raise wire.WireError("a malformed report of changed arguments")
         mutated = []
@@ -691,9 +737,7 @@ class Session:
             if type(new) is not torch.Tensor and type(new).__name__ != "ndarray":
                 raise wire.WireError("a changed argument that is not a tensor or an array")
             mutated.append((change[0], new))
-        if mutated and write_back is not None:
-            write_back(mutated)
-        return value
+        return mutated
 
     def _handle(self, info: dict[str, Any]) -> "Handle":
         ident = info.get("id")
@@ -726,6 +770,44 @@ class Session:
                 self.modified_ids.update(id(obj) for obj in changed)
 
         return self._raw(message, encoder.blobs, write_back)
+
+    def request_each(self, target: "Handle",
+                     calls: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> list["Outcome"]:
+        """Several calls of ``target`` in one round trip (see :func:`call_each`)."""
+        encoder = wire.Encoder(self._encode_object)
+        message: dict[str, Any] = {
+            "op": "calls", "target": encoder.encode(target),
+            "calls": [[encoder.encode(args), encoder.encode(kwargs)] for args, kwargs in calls]}
+        name = target._learn_target.get("$name")
+
+        def accept(reply: dict[str, Any], data: memoryview) -> list[Outcome]:
+            self._note_forbidden(reply)
+            if reply.get("ok") is not True:
+                _raise_remote(reply.get("exc"))
+            items = reply.get("value")
+            if not isinstance(items, list) or len(items) != len(calls):
+                raise wire.WireError("a malformed reply to several calls")
+            decoder = wire.Decoder(data, on_handle=self._handle, device=self.device)
+            outcomes = []
+            for item, sent in zip(items, calls):
+                if not isinstance(item, dict):
+                    raise wire.WireError("a malformed reply to several calls")
+                if item.get("ok") is not True:
+                    try:
+                        _raise_remote(item.get("exc"))
+                    except (LearnerError, ForbiddenAPIError) as exc:
+                        outcomes.append(Outcome(error=exc))
+                    continue
+                value = decoder.decode(item.get("value"))
+                mutated = self._mutated(decoder, item.get("mutated", []))
+                changed = self._changed_inputs(encoder, sent, mutated) if mutated else []
+                if changed:
+                    self.modified_inputs.append(f"call {name or repr(target)}")
+                    self.modified_ids.update(id(obj) for obj in changed)
+                outcomes.append(Outcome(value))
+            return outcomes
+
+        return self._raw(message, encoder.blobs, accept=accept)
 
     @staticmethod
     def _changed_inputs(encoder: wire.Encoder, sent: tuple[Any, ...],
@@ -954,6 +1036,46 @@ def vjp(fn: Handle, *args: Any, wrt: tuple[Any, ...] | list[Any] = (0,), cotange
         raise SandboxFailure("your code's process sent a malformed gradient report")
     grads = message["grads"] if isinstance(message["grads"], list) else []
     return VJP(message["out"], grads, message["params"] if isinstance(message["params"], dict) else {})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one call of :func:`call_each` ended: its ``value``, or the ``error`` it raised."""
+
+    value: Any = None
+    error: BaseException | None = None
+
+    def get(self) -> Any:
+        """The value, or raise what the call raised (as a single call would have)."""
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+def call_each(fn: Handle, calls: Any) -> list[Outcome]:
+    """Make many calls of ``fn`` in few round trips; one :class:`Outcome` per call, in order.
+
+    ``calls``: ``(args, kwargs)`` pairs. Each call runs in the sandbox exactly as a call of
+    ``fn(*args, **kwargs)`` of its own would (its own copies of the arguments, its own record
+    of in-place changes, its own exception), in the given order; only the round trips are
+    shared. A check reads the outcomes in order with :meth:`Outcome.get`, so the first
+    exception surfaces where the single call's would have. A call that cannot bind to the
+    learner's signature raises before anything runs.
+    """
+    session = session_of(fn)
+    if not isinstance(fn, Handle):
+        raise CheckAuthoringError("call_each needs a handle: sub.name, or an object from it")
+    pairs = []
+    for entry in calls:
+        args, kwargs = entry
+        pairs.append((tuple(args), dict(kwargs)))
+    for args, kwargs in pairs:
+        _check_bind(fn, args, kwargs)
+    outcomes: list[Outcome] = []
+    step = 256  # a request's JSON stays far below the frame limit
+    for start in range(0, len(pairs), step):
+        outcomes += session.request_each(fn, pairs[start:start + step])
+    return outcomes
 
 
 def deepcopy(handle: Handle) -> Handle:

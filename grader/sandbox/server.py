@@ -83,6 +83,7 @@ class Server:
         self.forbidden: list[str] = []
         self.device: Any = None
         self.dispatch_tripwires: DispatchTripwires | None = None
+        self.prepared: tuple[str, ...] | None = None
 
     # -- handles
     def register(self, obj: Any) -> dict[str, Any]:
@@ -137,9 +138,23 @@ class Server:
 
     def ok(self, value: Any, mutated: list[Any]) -> tuple[dict[str, Any], wire.Encoder]:
         encoder = wire.Encoder(self.register)
+        if isinstance(value, _Each):
+            return {"ok": True, "value": [self._outcome(encoder, item) for item in value.items],
+                    "mutated": []}, encoder
         data = encoder.encode(value)
         changes = [[ident, encoder.encode(tensor)] for ident, tensor in mutated]
         return {"ok": True, "value": data, "mutated": changes}, encoder
+
+    def _outcome(self, encoder: wire.Encoder, item: tuple[Any, ...]) -> dict[str, Any]:
+        """One call of a "calls" request, as its own reply would have said it."""
+        if item[0] == "exc":
+            return self.failure(item[1])
+        try:
+            data = encoder.encode(item[1])
+            changes = [[ident, encoder.encode(tensor)] for ident, tensor in item[2]]
+        except BaseException as exc:  # noqa: BLE001 - reported like a single call's failure
+            return self.failure(exc)
+        return {"ok": True, "value": data, "mutated": changes}
 
     def failure(self, exc: BaseException) -> dict[str, Any]:
         line = None
@@ -170,6 +185,9 @@ class Server:
         dec = self.decoder(blobs)
         if op == "load":
             return self.load(message), []
+        if op == "prepare":
+            self.prepare(message)
+            return None, []
         if op == "seed":
             value = int(message["value"])
             import numpy
@@ -190,6 +208,8 @@ class Server:
             else:
                 value = self.vjp(target, args, kwargs, message, dec)
             return value, _changed(before)
+        if op == "calls":
+            return self.calls(target, message, blobs), []
         if op == "getattr":
             return getattr(target, str(message["name"])), []
         if op == "setattr":
@@ -214,13 +234,48 @@ class Server:
             return self.make(message, dec), []
         raise wire.WireError(f"unknown request {op[:40]!r}")
 
-    def load(self, message: dict[str, Any]) -> Any:
+    def calls(self, target: Any, message: dict[str, Any], blobs: memoryview) -> "_Each":
+        """Several calls of ``target`` in one request, each as if it came on its own.
+
+        Every call decodes its own copies of its arguments (a change one call makes in place
+        never reaches the next), has its own record of changed arguments, and its own
+        outcome: a value, or the exception it raised.
+        """
+        items = message.get("calls")
+        if not isinstance(items, list) or len(items) > wire.MAX_CALLS:
+            raise wire.WireError("malformed calls")
+        outcomes: list[tuple[Any, ...]] = []
+        earlier: dict[int, tuple[str, Any]] = {}
+        for item in items:
+            if not (isinstance(item, list) and len(item) == 2):
+                raise wire.WireError("malformed call")
+            dec = wire.Decoder(blobs, on_ref=self.lookup, on_name=self.name, device=self.device,
+                               earlier=earlier)
+            args, kwargs = dec.decode(item[0]), dec.decode(item[1])
+            if not isinstance(args, tuple) or not isinstance(kwargs, dict):
+                raise wire.WireError("malformed call")
+            before = _snapshot(dec)
+            try:
+                value = target(*args, **kwargs)
+            except BaseException as exc:  # noqa: BLE001 - this call's outcome, as data
+                outcomes.append(("exc", exc))
+                continue
+            outcomes.append(("ok", value, _changed(before)))
+        return _Each(outcomes)
+
+    def prepare(self, message: dict[str, Any]) -> None:
+        """Everything of a load that needs no learner code: the device and the tripwires
+        (a spare process does this before its submission arrives)."""
         import torch
 
-        self.filename = str(message["filename"])
-        device = str(message.get("device", "cpu"))
-        self.device = torch.device(device)
+        if self.module is not None:
+            raise wire.WireError("prepare after load")
+        self.device = torch.device(str(message.get("device", "cpu")))
         forbidden = tuple(str(n) for n in message.get("forbidden", ()))
+        if self.prepared is not None:
+            if self.prepared != forbidden:
+                raise wire.WireError("prepared for other forbidden APIs")
+            return
         if forbidden:
             # The dispatcher's tripwires first: forbid's own replace some torch.ops names.
             self.dispatch_tripwires = DispatchTripwires(forbidden)
@@ -228,6 +283,11 @@ class Server:
             wires = self.dispatch_tripwires
             _forbid()._arming[:] = [lambda on: wires.arm() if on else wires.disarm()]
             _forbid().install_tripwires(forbidden)
+        self.prepared = forbidden
+
+    def load(self, message: dict[str, Any]) -> Any:
+        self.prepare(message)
+        self.filename = str(message["filename"])
         source = str(message["source"])
         module = types.ModuleType("submission")
         module.__file__ = self.filename
@@ -324,6 +384,13 @@ class Server:
         result["grads"] = list(grads[: len(inputs)])
         result["params"] = {n: g for (n, _), g in zip(named, grads[len(inputs):])}
         return result
+
+
+class _Each:
+    """The outcomes of a "calls" request; :meth:`Server.ok` encodes them one by one."""
+
+    def __init__(self, items: list[tuple[Any, ...]]) -> None:
+        self.items = items
 
 
 class DispatchTripwires:
@@ -875,6 +942,13 @@ def zygote(ctl_fd: int, sandboxed: bool) -> None:
     if os.environ.get("LEARN_PREIMPORT_OPTIM"):
         import torch._dynamo  # noqa: F401
         import torch.optim  # noqa: F401
+    # Everything imported so far is shared with every submission process (copy-on-write):
+    # frozen, the garbage collector never walks it there, so its pages stay shared instead
+    # of being copied on a submission's first collections.
+    import gc
+
+    gc.collect()
+    gc.freeze()
     wire.send_frame(ctl, {"ready": True, "pid": os.getpid(), "sandboxed": sandboxed})
     if not sandboxed:
         try:

@@ -47,6 +47,8 @@ MAX_BLOBS = 1024 * 1024 * 1024
 MAX_DEPTH = 48
 MAX_NODES = 2_000_000
 MAX_DIMS = 16
+MAX_CALLS = 4096
+"""Most calls in one ``calls`` request (:func:`grader.sandbox.host.call_each`)."""
 
 TENSOR_DTYPES = ("float16", "bfloat16", "float32", "float64", "complex64", "complex128",
                  "uint8", "int8", "int16", "int32", "int64", "bool")
@@ -247,8 +249,12 @@ class Decoder:
     def __init__(self, blobs: memoryview, *, on_handle: Callable[[dict[str, Any]], Any] | None = None,
                  on_ref: Callable[[Any], Any] | None = None,
                  on_name: Callable[[Any], Any] | None = None,
-                 device: Any = None) -> None:
+                 device: Any = None, earlier: dict[int, tuple[str, Any]] | None = None) -> None:
         self.blobs = blobs
+        self.earlier = {} if earlier is None else earlier
+        """Tensors and arrays (by wire id) that earlier decoders of the same frame met: a
+        ``$same`` of one of them is rebuilt here as a fresh copy (the calls of a ``calls``
+        request each get their own arguments)."""
         self.on_handle = on_handle
         self.on_ref = on_ref
         self.on_name = on_name
@@ -311,6 +317,9 @@ class Decoder:
             return self._tensor(body)
         if tag == "$same" and isinstance(body, int) and body in self._tensors:
             return self._tensors[body]
+        if tag == "$same" and isinstance(body, int) and body in self.earlier:
+            kind, meta = self.earlier[body]
+            return self._tensor(meta) if kind == "$tensor" else self._ndarray(meta)
         if tag == "$ndarray" and isinstance(body, dict):
             return self._ndarray(body)
         if tag == "$np" and isinstance(body, list) and len(body) == 2 and body[0] in NUMPY_DTYPES:
@@ -402,6 +411,7 @@ class Decoder:
         ident = meta.get("id")
         if isinstance(ident, int):
             self._tensors[ident] = tensor
+            self.earlier.setdefault(ident, ("$tensor", meta))
         return tensor
 
     def _ndarray(self, meta: dict[str, Any]) -> Any:
@@ -418,6 +428,7 @@ class Decoder:
         ident = meta.get("id")
         if isinstance(ident, int):
             self._tensors[ident] = array
+            self.earlier.setdefault(ident, ("$ndarray", meta))
         return array
 
 

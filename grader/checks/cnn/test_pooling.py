@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from grader.asserts import assert_close, assert_tensor, assert_unchanged, expect_raises, fail
-from grader.sandbox.host import CheckAuthoringError, cotangent_like, make, vjp
+from grader.sandbox.host import CheckAuthoringError, call_each, cotangent_like, make, vjp
 
 MODES = ("max", "avg")
 
@@ -41,13 +41,26 @@ def _size(rng, low, high):
     return int(torch.randint(low, high + 1, (1,), generator=rng))
 
 
-def _compare(sub, X, pool_size, stride, padding, mode, why, omit_stride=False):
-    what = _call(X, pool_size, stride, padding, mode, omit_stride)
+def _args(X, pool_size, stride, padding, mode, omit_stride=False):
+    """(args, kwargs) of the call a case makes."""
     if omit_stride:
-        out = sub.pool2d(X, pool_size, padding=padding, mode=mode)
-    else:
-        out = sub.pool2d(X, pool_size, stride, padding, mode)
-    assert_close(out, _torch_pool(X, pool_size, stride, padding, mode), what=what, why=why)
+        return (X, pool_size), {"padding": padding, "mode": mode}
+    return (X, pool_size, stride, padding, mode), {}
+
+
+def _outputs(sub, cases):
+    """pool2d's output for each (X, pool_size, stride, padding, mode[, omit_stride]) case,
+    in order (the calls share round trips; a call that raised raises when its turn comes)."""
+    for outcome in call_each(sub.pool2d, [_args(*case) for case in cases]):
+        yield outcome.get()
+
+
+def _compare_all(sub, cases, why):
+    """Each case's output against torch's, in order: the first wrong one fails."""
+    for case, out in zip(cases, _outputs(sub, cases)):
+        X, pool_size, stride, padding, mode, *omit = case
+        assert_close(out, _torch_pool(X, pool_size, stride, padding, mode),
+                     what=_call(X, pool_size, stride, padding, mode, *omit), why=why)
 
 
 # (pool_size, stride, padding) with int arguments; the input size is drawn around them.
@@ -62,15 +75,16 @@ INT_CASES = [
 
 
 def _check_mode_on_every_rank(sub, device, rng, mode):
+    cases = []
     for pool_size, stride, padding in INT_CASES:
         for lead in ((), (3,), (2, 3)):
             H = _size(rng, max(pool_size - 2 * padding, 1), 11)
             W = _size(rng, max(pool_size - 2 * padding, 1), 11)
-            X = _randn(lead + (H, W), rng, device)
-            _compare(sub, X, pool_size, stride, padding, mode,
-                     why=f"{mode} pooling takes the {'maximum' if mode == 'max' else 'mean'} of "
-                         "each window, moved by the stride over the padded input, separately "
-                         "for every 2-D slice of X (inputs of 2, 3 and 4 dimensions).")
+            cases.append((_randn(lead + (H, W), rng, device), pool_size, stride, padding, mode))
+    _compare_all(sub, cases,
+                 why=f"{mode} pooling takes the {'maximum' if mode == 'max' else 'mean'} of "
+                     "each window, moved by the stride over the padded input, separately "
+                     "for every 2-D slice of X (inputs of 2, 3 and 4 dimensions).")
     # Permuted (channels-last) memory is a valid input too, though not contiguous. Tensors
     # cross to the sandbox as contiguous data, so the permuted view is made there.
     base = _randn((2, 9, 8, 3), rng, device)
@@ -113,13 +127,14 @@ def test_avg_pooling_matches_torch(sub, device, rng):
 
 @pytest.mark.points(2)
 def test_default_stride_is_the_window(sub, device, rng):
+    cases = []
     for pool_size in (2, 3, (2, 3), (3, 1)):
         X = _randn((2, 3, _size(rng, 6, 10), _size(rng, 6, 10)), rng, device)
-        for mode in MODES:
-            _compare(sub, X, pool_size, None, 0, mode, omit_stride=True,
-                     why="without a stride the window moves by its own size (stride = pool_size, "
-                         "per axis), as in torch and d2l's framework layers: windows tile the "
-                         "input without overlapping.")
+        cases += [(X, pool_size, None, 0, mode, True) for mode in MODES]
+    _compare_all(sub, cases,
+                 why="without a stride the window moves by its own size (stride = pool_size, "
+                     "per axis), as in torch and d2l's framework layers: windows tile the "
+                     "input without overlapping.")
     X = _randn((2, 2, 7, 8), rng, device)
     out = sub.pool2d(X, 2, padding=1)
     assert_close(out, _torch_pool(X, 2, None, 1), what=_call(X, 2, None, 1, omit_stride=True),
@@ -128,12 +143,13 @@ def test_default_stride_is_the_window(sub, device, rng):
 
 @pytest.mark.points(2)
 def test_stride_moves_the_window(sub, device, rng):
+    cases = []
     for pool_size, stride in ((2, 1), (3, 2), (2, 4), (3, 3)):
         X = _randn((3, _size(rng, 8, 12), _size(rng, 8, 12)), rng, device)
-        for mode in MODES:
-            _compare(sub, X, pool_size, stride, 0, mode,
-                     why="the window must move by `stride` cells between neighbouring outputs, "
-                         "in both directions.")
+        cases += [(X, pool_size, stride, 0, mode) for mode in MODES]
+    _compare_all(sub, cases,
+                 why="the window must move by `stride` cells between neighbouring outputs, "
+                     "in both directions.")
 
 
 @pytest.mark.points(2)
@@ -146,13 +162,14 @@ def test_tuple_arguments_are_height_then_width(sub, device, rng):
         (2, (1, 3), (1, 0)),
         ((4, 2), (3, 1), 1),
     ]
+    calls = []
     for pool_size, stride, padding in cases:
         X = _randn((2, 2, _size(rng, 7, 9), _size(rng, 10, 13)), rng, device)
-        for mode in MODES:
-            _compare(sub, X, pool_size, stride, padding, mode,
-                     why="a pair means (height, width): the first number applies to dimension -2 "
-                         "(rows, H) and the second to dimension -1 (columns, W); an int means the "
-                         "same value for both.")
+        calls += [(X, pool_size, stride, padding, mode) for mode in MODES]
+    _compare_all(sub, calls,
+                 why="a pair means (height, width): the first number applies to dimension -2 "
+                     "(rows, H) and the second to dimension -1 (columns, W); an int means the "
+                     "same value for both.")
 
 
 @pytest.mark.points(2)
@@ -167,18 +184,20 @@ def test_output_shape_formula(sub, device, rng):
         (6, 6, 5, 2, 2),
         (4, 5, 3, (2, 2), 0),
     ]
+    calls, shapes = [], []
     for H, W, pool_size, stride, padding in cases:
         k_h, k_w = pool_size if isinstance(pool_size, tuple) else (pool_size, pool_size)
         s_h, s_w = stride if isinstance(stride, tuple) else (stride, stride)
         p_h, p_w = padding if isinstance(padding, tuple) else (padding, padding)
         shape = (2, 3, (H + 2 * p_h - k_h) // s_h + 1, (W + 2 * p_w - k_w) // s_w + 1)
         X = _randn((2, 3, H, W), rng, device)
-        for mode in MODES:
-            out = sub.pool2d(X, pool_size, stride, padding, mode)
-            assert_tensor(out, what=_call(X, pool_size, stride, padding, mode), shape=shape,
-                          why="each spatial size is floor((H + 2p - k) / s) + 1: a window that "
-                              "would stick out past the padded input is dropped, not kept (no "
-                              "ceil), and no window is lost either.")
+        calls += [(X, pool_size, stride, padding, mode) for mode in MODES]
+        shapes += [shape, shape]
+    for call, shape, out in zip(calls, shapes, _outputs(sub, calls)):
+        assert_tensor(out, what=_call(*call), shape=shape,
+                      why="each spatial size is floor((H + 2p - k) / s) + 1: a window that "
+                          "would stick out past the padded input is dropped, not kept (no "
+                          "ceil), and no window is lost either.")
     X = _randn((1, 1, 5, 5), rng, device)
     for mode in MODES:
         out = sub.pool2d(X, 5, 1, 0, mode)
@@ -189,57 +208,65 @@ def test_output_shape_formula(sub, device, rng):
 @pytest.mark.points(2)
 def test_max_padding_never_wins(sub, device, rng):
     cases = [(3, 1, 1), (2, 2, 1), (3, 2, 1), ((4, 2), (3, 1), (2, 1)), (5, 2, 2)]
+    calls = []
     for pool_size, stride, padding in cases:
         for lead in ((), (2, 3)):
             X = -(torch.rand(lead + (_size(rng, 5, 9), _size(rng, 5, 9)), generator=rng,
                              dtype=torch.float64) + 0.5).float().to(device)
-            _compare(sub, X, pool_size, stride, padding, "max",
-                     why="in max pooling the padding acts like -infinity: a padded cell never "
-                         "wins. With all-negative inputs every output must still be one of the "
-                         "input values, never the 0 of a zero padding.")
+            calls.append((X, pool_size, stride, padding, "max"))
+    _compare_all(sub, calls,
+                 why="in max pooling the padding acts like -infinity: a padded cell never "
+                     "wins. With all-negative inputs every output must still be one of the "
+                     "input values, never the 0 of a zero padding.")
 
 
 @pytest.mark.points(2)
 def test_avg_padding_counts_zeros(sub, device, rng):
     cases = [(3, 1, 1), (2, 2, 1), (3, 2, 1), ((4, 2), (3, 1), (2, 1)), (5, 2, 2)]
+    calls = []
     for pool_size, stride, padding in cases:
         for lead in ((), (2, 3)):
             X = (torch.rand(lead + (_size(rng, 5, 9), _size(rng, 5, 9)), generator=rng,
                             dtype=torch.float64) + 1.0).float().to(device)
-            _compare(sub, X, pool_size, stride, padding, "avg",
-                     why="in average pooling the padded cells are zeros that count: every window, "
-                         "also at the border, is divided by k_h * k_w (torch's default "
-                         "count_include_pad=True).")
+            calls.append((X, pool_size, stride, padding, "avg"))
+    _compare_all(sub, calls,
+                 why="in average pooling the padded cells are zeros that count: every window, "
+                     "also at the border, is divided by k_h * k_w (torch's default "
+                     "count_include_pad=True).")
 
 
 @pytest.mark.points(2)
 def test_channels_are_pooled_independently(sub, device, rng):
+    cases = []
     for shape, pool_size, stride, padding in (((2, 4, 8, 9), 2, None, 0),
                                               ((2, 3, 9, 8), 3, 2, 1),
                                               ((5, 7, 6), (2, 3), (1, 2), (1, 0))):
         X = _randn(shape, rng, device)
         for mode in MODES:
-            what = _call(X, pool_size, stride, padding, mode)
-            before = sub.pool2d(X, pool_size, stride, padding, mode)
-            assert_close(before, _torch_pool(X, pool_size, stride, padding, mode), what=what,
-                         why="each channel (of each example) is pooled on its own, so the output "
-                             "keeps the number of channels.")
             index = tuple(_size(rng, 0, n - 1) for n in shape[:-2])
             X2 = X.clone()
             X2[index] = X2[index] * 3.0 + 10.0
-            after = sub.pool2d(X2, pool_size, stride, padding, mode)
-            assert_tensor(after, what=what, shape=tuple(before.shape))
-            changed = (after != before).flatten(-2).any(-1).cpu()
-            others = changed.clone()
-            others[index] = False
-            if bool(others.any()):
-                fail(f"{what}: changing only channel {index} of X also changed the output of "
-                     f"channel(s) {[tuple(i) for i in others.nonzero().tolist()][:4]}. Pooling "
-                     "never mixes channels (or examples): fusing channels is left to the "
-                     "convolution.")
-            if not bool(changed[index]):
-                fail(f"{what}: changing channel {index} of X did not change that channel's "
-                     "output; every output channel must be pooled from its own input channel.")
+            cases.append((X, X2, index, (pool_size, stride, padding, mode)))
+    outputs = _outputs(sub, [(X_, *rest) for X, X2, _, rest in cases for X_ in (X, X2)])
+    for X, X2, index, (pool_size, stride, padding, mode) in cases:
+        what = _call(X, pool_size, stride, padding, mode)
+        before = next(outputs)
+        assert_close(before, _torch_pool(X, pool_size, stride, padding, mode), what=what,
+                     why="each channel (of each example) is pooled on its own, so the output "
+                         "keeps the number of channels.")
+        after = next(outputs)
+        assert_tensor(after, what=what, shape=tuple(before.shape))
+        changed = (after != before).flatten(-2).any(-1).cpu()
+        others = changed.clone()
+        others[index] = False
+        if bool(others.any()):
+            fail(f"{what}: changing only channel {index} of X also changed the output of "
+                 f"channel(s) {[tuple(i) for i in others.nonzero().tolist()][:4]}. Pooling "
+                 "never mixes channels (or examples): fusing channels is left to the "
+                 "convolution.")
+        if not bool(changed[index]):
+            fail(f"{what}: changing channel {index} of X did not change that channel's "
+                 "output; every output channel must be pooled from its own input channel.")
 
 
 @pytest.mark.points(1)
@@ -369,24 +396,28 @@ def test_keeps_shape_dtype_and_device(sub, device, rng):
     # H + 2p - k is a multiple of s in both cases, so floor and ceil agree: only the dtype,
     # the leading dimensions and the device are under test here.
     cases = ((2, 2, 1), (3, 1, 0))
+    calls, shapes = [], []
     for dtype in DTYPES:
         for lead in ((), (3,), (2, 3)):
             X = _randn(lead + (6, 8), rng, device, dtype)
             for pool_size, stride, padding in cases:
                 shape = lead + ((6 + 2 * padding - pool_size) // stride + 1,
                                 (8 + 2 * padding - pool_size) // stride + 1)
-                for mode in MODES:
-                    what = f"{_call(X, pool_size, stride, padding, mode)} with X of dtype {dtype}"
-                    out = sub.pool2d(X, pool_size, stride, padding, mode)
-                    assert_tensor(out, what=what, shape=shape, dtype=dtype, device=device,
-                                  why="pooling keeps the leading dimensions, the dtype (float16, "
-                                      "bfloat16, float32 or float64) and the device of its "
-                                      "input: create any buffer with dtype=X.dtype and "
-                                      "device=X.device (torch.zeros alone gives float32 on the "
-                                      "CPU).")
-                    if dtype == torch.float64:
-                        _assert_float64_precision(out, _torch_pool(X, pool_size, stride,
-                                                                   padding, mode), what)
+                calls += [(X, pool_size, stride, padding, mode) for mode in MODES]
+                shapes += [shape, shape]
+    for (X, pool_size, stride, padding, mode), shape, out in zip(calls, shapes,
+                                                               _outputs(sub, calls)):
+        dtype = X.dtype
+        what = f"{_call(X, pool_size, stride, padding, mode)} with X of dtype {dtype}"
+        assert_tensor(out, what=what, shape=shape, dtype=dtype, device=device,
+                      why="pooling keeps the leading dimensions, the dtype (float16, "
+                          "bfloat16, float32 or float64) and the device of its "
+                          "input: create any buffer with dtype=X.dtype and "
+                          "device=X.device (torch.zeros alone gives float32 on the "
+                          "CPU).")
+        if dtype == torch.float64:
+            _assert_float64_precision(out, _torch_pool(X, pool_size, stride,
+                                                       padding, mode), what)
 
 
 def _assert_float64_precision(out, expected, what):
