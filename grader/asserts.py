@@ -242,8 +242,19 @@ def expect_raises(exc_type: type[BaseException], fn: Callable[..., Any], *args: 
 
     NotImplementedError passes through (the check is then *not attempted*).
     """
+    _expect_raising(exc_type, lambda: fn(*args, **kwargs), what, why)
+
+
+def expect_raised(exc_type: type[BaseException], outcome: Any, *, what: str,
+                  why: str = "") -> None:
+    """:func:`expect_raises` for one outcome of :func:`grader.sandbox.host.call_each`."""
+    _expect_raising(exc_type, outcome.get, what, why)
+
+
+def _expect_raising(exc_type: type[BaseException], call: Callable[[], Any], what: str,
+                    why: str) -> None:
     try:
-        fn(*args, **kwargs)
+        call()
     except (NotImplementedError, CheckFailure):
         raise
     except exc_type:

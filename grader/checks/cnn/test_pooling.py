@@ -8,7 +8,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from grader.asserts import assert_close, assert_tensor, assert_unchanged, expect_raises, fail
+from grader.asserts import assert_close, assert_tensor, assert_unchanged, expect_raised, fail
 from grader.sandbox.host import CheckAuthoringError, call_each, cotangent_like, make, vjp
 
 MODES = ("max", "avg")
@@ -272,61 +272,65 @@ def test_channels_are_pooled_independently(sub, device, rng):
 @pytest.mark.points(1)
 def test_invalid_mode_raises(sub, device, rng):
     X = _randn((1, 2, 6, 6), rng, device)
-    for mode in ("min", "mean", "average", "sum", ""):
-        for padding in (0, 1):
-            expect_raises(ValueError, sub.pool2d, X, 2, 2, padding, mode,
-                          what=_call(X, 2, 2, padding, mode),
-                          why="mode must be exactly 'max' or 'avg'; anything else is a mistake "
-                              "the caller should hear about, not silently get another pooling.")
+    cases = [(X, 2, 2, padding, mode) for mode in ("min", "mean", "average", "sum", "")
+             for padding in (0, 1)]
+    _expect_value_errors(sub, cases,
+                         why="mode must be exactly 'max' or 'avg'; anything else is a mistake "
+                             "the caller should hear about, not silently get another pooling.")
+
+
+def _expect_value_errors(sub, cases, why):
+    """Each case's call must raise ValueError (in order: the first that does not fails)."""
+    for case, outcome in zip(cases, call_each(sub.pool2d, [_args(*c) for c in cases])):
+        expect_raised(ValueError, outcome, what=_call(*case), why=why)
 
 
 @pytest.mark.points(1)
 def test_padding_larger_than_half_window_raises(sub, device, rng):
     X = _randn((1, 2, 8, 8), rng, device)
-    for pool_size, padding in ((2, 2), (3, 2), (1, 1), ((3, 4), (2, 1)), ((4, 2), (2, 2)),
-                               (4, 3)):
-        for mode in MODES:
-            expect_raises(ValueError, sub.pool2d, X, pool_size, 1, padding, mode,
-                          what=_call(X, pool_size, 1, padding, mode),
-                          why="padding may be at most half of the window on each axis "
-                              "(p <= k / 2, torch's limit); with more, some windows would see "
-                              "only padding.")
-    for mode in MODES:
-        out = sub.pool2d(X, (4, 2), 1, (2, 1), mode)
-        assert_close(out, _torch_pool(X, (4, 2), 1, (2, 1), mode),
-                     what=_call(X, (4, 2), 1, (2, 1), mode),
-                     why="padding of exactly half the window (p = k / 2) is allowed.")
+    cases = [(X, pool_size, 1, padding, mode)
+             for pool_size, padding in ((2, 2), (3, 2), (1, 1), ((3, 4), (2, 1)),
+                                        ((4, 2), (2, 2)), (4, 3))
+             for mode in MODES]
+    _expect_value_errors(sub, cases,
+                         why="padding may be at most half of the window on each axis "
+                             "(p <= k / 2, torch's limit); with more, some windows would see "
+                             "only padding.")
+    _compare_all(sub, [(X, (4, 2), 1, (2, 1), mode) for mode in MODES],
+                 why="padding of exactly half the window (p = k / 2) is allowed.")
 
 
 @pytest.mark.points(1)
 def test_window_larger_than_padded_input_raises(sub, device, rng):
+    cases = []
     for shape, pool_size, padding in (((1, 1, 3, 8), 4, 0), ((2, 5, 3), (2, 6), (0, 1)),
                                       ((2, 7), (5, 2), (1, 0)), ((1, 2, 6, 6), 7, 0)):
         X = _randn(shape, rng, device)
-        for mode in MODES:
-            expect_raises(ValueError, sub.pool2d, X, pool_size, 1, padding, mode,
-                          what=_call(X, pool_size, 1, padding, mode),
-                          why="a window larger than the padded input fits nowhere: there is no "
-                              "output, which is an error (check it before slicing).")
+        cases += [(X, pool_size, 1, padding, mode) for mode in MODES]
+    _expect_value_errors(sub, cases,
+                         why="a window larger than the padded input fits nowhere: there is no "
+                             "output, which is an error (check it before slicing).")
+    cases = []
     for shape, pool_size, padding in (((1, 2, 3, 3), 5, 1), ((2, 4), (4, 2), (1, 0))):
         X = _randn(shape, rng, device)
-        for mode in MODES:
-            out = sub.pool2d(X, pool_size, 1, padding, mode)
-            assert_close(out, _torch_pool(X, pool_size, 1, padding, mode),
-                         what=_call(X, pool_size, 1, padding, mode),
-                         why="the window is larger than X but fits into the padded input "
-                             "(k <= H + 2p), so this is valid.")
+        cases += [(X, pool_size, 1, padding, mode) for mode in MODES]
+    _compare_all(sub, cases,
+                 why="the window is larger than X but fits into the padded input "
+                     "(k <= H + 2p), so this is valid.")
 
 
 @pytest.mark.points(1)
 def test_does_not_modify_input(sub, device, rng):
+    cases = []
     for mode in MODES:
         for lead in ((), (2, 3)):
             for pool_size, stride, padding in ((3, 2, 1), (2, None, 0)):
                 X = _randn(lead + (7, 8), rng, device)
-                before = X.clone()
-                sub.pool2d(X, pool_size, stride, padding, mode)
-                assert_unchanged(before, X, what=_call(X, pool_size, stride, padding, mode))
+                cases.append((X.clone(), (X, pool_size, stride, padding, mode)))
+    for (before, case), outcome in zip(cases, call_each(sub.pool2d,
+                                                        [_args(*c) for _, c in cases])):
+        outcome.get()
+        assert_unchanged(before, case[0], what=_call(*case))
 
 
 def _routing_tolerance(out):
