@@ -14,10 +14,11 @@ import torch
 import torch.nn.functional as F
 
 from grader.asserts import assert_close, assert_tensor, fail
+from grader.archcheck import ARCH, compare_trace, load_reference, run_layers
+from grader.archcheck import children as _children, forward as _forward
 from grader.sandbox.fixtures import cnn_arch
 from grader.sandbox.host import LearnerError, is_instance, make, release
 
-ARCH = "grader.sandbox.fixtures.cnn_arch"
 SEQUENTIAL = "torch.nn.modules.container.Sequential"
 KINDS_WHY = ("d2l's AlexNet is, in order: Conv2d, ReLU, MaxPool2d, Conv2d, ReLU, MaxPool2d, "
              "then three Conv2d each followed by a ReLU, MaxPool2d, Flatten, and twice Linear, "
@@ -104,74 +105,24 @@ class _Models:
         return layers
 
 
-def _forward(model, X, what):
-    """model(X) in the sandbox; an exception there is reported with the call."""
-    try:
-        return model(X)
-    except LearnerError as exc:
-        if isinstance(exc, NotImplementedError):
-            raise
-        fail(f"{what} raised {exc.remote_type}: {exc}")
-
-
-def _children(sub, model):
-    return make(sub, f"{ARCH}:children", model)
+def _images(rng, device, *shape):
+    return torch.randn(*shape, generator=rng).to(device)
 
 
 def _run_layers(layers, kinds, X, what, stop_at=None):
-    """Feed X through the submission's layers one at a time: [(index, kind, output)]."""
-    trace = []
-    for index, (layer, kind) in enumerate(zip(layers, kinds)):
-        if stop_at is not None and kind == stop_at:
-            break
-        try:
-            X = layer(X)
-        except LearnerError as exc:
-            if isinstance(exc, NotImplementedError):
-                raise
-            fail(f"{what}: layer {index} ({kind}) raised {exc.remote_type} on an input of shape "
-                 f"{tuple(X.shape)}: {exc}")
-        assert_tensor(X, what=f"{what}, layer {index} ({kind})")
-        # The next layer gets a plain tensor, as inside a network (an in-place ReLU must not
-        # meet a leaf that requires grad).
-        X = X.detach()
-        trace.append((index, kind, tuple(X.shape)))
-    return trace
+    return run_layers(layers, kinds, X, what, stop_at=stop_at)
 
 
 def _compare_trace(trace, expected, what, why):
-    for (index, kind, shape), want in zip(trace, expected):
-        if shape != want:
-            fail(f"{what}: the output of layer {index} ({kind}) has shape {shape}, expected "
-                 f"{want}. {why}")
-    if len(trace) != len(expected):
-        fail(f"{what}: your model has {len(trace)} layers there, the stub's table has "
-             f"{len(expected)}.")
+    compare_trace(trace, expected, what, why)
 
 
 def _load_reference(sub, model, ref_model, what):
-    """model.load_state_dict(ref_model.state_dict()), after comparing keys and shapes here
-    so that a mismatch is reported in the stub's terms."""
-    mine = {k: s for k, s in make(sub, f"{ARCH}:state_shapes", model)}
-    theirs = {k: list(v.shape) for k, v in ref_model.state_dict().items()}
-    missing = [k for k in theirs if k not in mine]
-    extra = [k for k in mine if k not in theirs]
-    if missing or extra:
-        fail(f"{what}: the reference's weights cannot be loaded into your model: its "
-             f"state_dict lacks the key(s) {missing[:6]} and has the extra key(s) {extra[:6]}. "
-             "Build one flat nn.Sequential of the 21 layers (indices 0 to 20, no names, no "
-             "nested blocks).")
-    wrong = [k for k in theirs if mine[k] != theirs[k]]
-    if wrong:
-        fail(f"{what}: the reference's weights cannot be loaded into your model: "
-             + "; ".join(f"your {k} has shape {tuple(mine[k]) if mine[k] else 'unset (lazy)'}"
-                         for k in wrong[:4])
-             + ". Check the channels and features of each layer against the stub's table.")
-    model.load_state_dict({k: v.half() for k, v in ref_model.state_dict().items()})
-
-
-def _images(rng, device, *shape):
-    return torch.randn(*shape, generator=rng).to(device)
+    load_reference(sub, model, ref_model.state_dict(), what, convert=lambda v: v.half(),
+                   layout="Build one flat nn.Sequential of the 21 layers (indices 0 to 20, no "
+                          "names, no nested blocks).",
+                   shapes="Check the channels and features of each layer against the stub's "
+                          "table.")
 
 
 @pytest.mark.points(2)

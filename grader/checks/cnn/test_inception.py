@@ -9,6 +9,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from grader.archcheck import conv_settings
+from grader.archcheck import pair as _pair
+from grader.archcheck import randn as _x
 from grader.asserts import assert_close, assert_tensor, assert_unchanged, fail
 from grader.sandbox.host import LearnerError, cotangent_like, is_instance, vjp
 
@@ -44,10 +47,6 @@ def _branches(cfg):
     names = ["path 1 (1x1 conv)", "path 2 (1x1 then 3x3 conv)", "path 3 (1x1 then 5x5 conv)",
              "path 4 (max pooling then 1x1 conv)"]
     return [(names[i], edges[i], edges[i + 1]) for i in range(4)]
-
-
-def _x(shape, rng, device, dtype=torch.float32):
-    return torch.randn(shape, generator=rng, dtype=torch.float64).to(dtype).to(device)
 
 
 def _reference(ref, cfg, rng):
@@ -102,24 +101,6 @@ def _attr(block, name, cfg):
              "d2l-zh's names p1_1, p2_1, p2_2, p3_1, p3_2, p4_1, p4_2.")
 
 
-def _pair(value):
-    if isinstance(value, (tuple, list)):
-        return tuple(int(v) for v in value)
-    return (int(value), int(value))
-
-
-def _padding(value, k):
-    """A convolution's padding as a pair; padding='same' (stride 1, odd k) is (k - 1) / 2 on
-    each side and 'valid' is 0, exactly what the explicit numbers give."""
-    if isinstance(value, str):
-        if value == "same" and k % 2 == 1:
-            return ((k - 1) // 2, (k - 1) // 2)
-        if value == "valid":
-            return (0, 0)
-        return (value, value)
-    return _pair(value)
-
-
 def _check_conv(block, name, cfg, in_ch, out_ch, k, pad):
     what = f"{_call(cfg)}.{name}"
     layer = _attr(block, name, cfg)
@@ -128,10 +109,7 @@ def _check_conv(block, name, cfg, in_ch, out_ch, k, pad):
     if is_instance(layer, LAZY):
         fail(f"{what} is a lazy convolution (nn.LazyConv2d, as in d2l-en): its weights do not "
              "exist until the first call. Use nn.Conv2d with an explicit in_channels.")
-    got = {"in_channels": int(layer.in_channels), "out_channels": int(layer.out_channels),
-           "kernel_size": _pair(layer.kernel_size), "stride": _pair(layer.stride),
-           "padding": _padding(layer.padding, k), "dilation": _pair(layer.dilation),
-           "groups": int(layer.groups)}
+    got = conv_settings(layer, k)
     want = {"in_channels": in_ch, "out_channels": out_ch, "kernel_size": (k, k),
             "stride": (1, 1), "padding": (pad, pad), "dilation": (1, 1), "groups": 1}
     for key in want:

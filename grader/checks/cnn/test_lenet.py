@@ -9,10 +9,11 @@ import pytest
 import torch
 
 from grader.asserts import assert_close, assert_tensor, fail
+from grader.archcheck import ARCH, compare_trace, load_reference, run_layers
+from grader.archcheck import children as _children, forward as _forward
 from grader.sandbox.fixtures import cnn_arch
-from grader.sandbox.host import LearnerError, is_instance, make, vjp
+from grader.sandbox.host import is_instance, make, vjp
 
-ARCH = "grader.sandbox.fixtures.cnn_arch"
 SEQUENTIAL = "torch.nn.modules.container.Sequential"
 
 
@@ -28,41 +29,6 @@ def _build(sub, *args):
     return model
 
 
-def _forward(model, X, what):
-    """model(X) in the sandbox; an exception there is reported with the call."""
-    try:
-        return model(X)
-    except LearnerError as exc:
-        if isinstance(exc, NotImplementedError):
-            raise
-        fail(f"{what} raised {exc.remote_type}: {exc}")
-
-
-def _children(sub, model):
-    return make(sub, f"{ARCH}:children", model)
-
-
-def _run_layers(layers, kinds, X, what, stop_at=None):
-    """Feed X through the submission's layers one at a time: [(index, kind, output)]."""
-    trace = []
-    for index, (layer, kind) in enumerate(zip(layers, kinds)):
-        if stop_at is not None and kind == stop_at:
-            break
-        try:
-            X = layer(X)
-        except LearnerError as exc:
-            if isinstance(exc, NotImplementedError):
-                raise
-            fail(f"{what}: layer {index} ({kind}) raised {exc.remote_type} on an input of shape "
-                 f"{tuple(X.shape)} (the output of layer {index - 1}): {exc}")
-        assert_tensor(X, what=f"{what}, layer {index} ({kind})")
-        # The next layer gets a plain tensor, as inside a network (an in-place ReLU must not
-        # meet a leaf that requires grad).
-        X = X.detach()
-        trace.append((index, kind, X))
-    return trace
-
-
 def _ref_shapes(ref_model, X, stop_at=None):
     shapes = []
     with torch.no_grad():
@@ -74,40 +40,26 @@ def _ref_shapes(ref_model, X, stop_at=None):
     return shapes
 
 
-def _compare_trace(trace, expected, what, why):
-    for (index, kind, out), shape in zip(trace, expected):
-        if tuple(out.shape) != shape:
-            fail(f"{what}: the output of layer {index} ({kind}) has shape {tuple(out.shape)}, "
-                 f"expected {shape}. {why}")
-    if len(trace) != len(expected):
-        fail(f"{what}: your model has {len(trace)} layers there, the stub's list has "
-             f"{len(expected)}.")
-
-
-def _load_reference(sub, model, ref_model, what):
-    """model.load_state_dict(ref_model.state_dict()), after comparing keys and shapes here
-    so that a mismatch is reported in the stub's terms."""
-    mine = {k: s for k, s in make(sub, f"{ARCH}:state_shapes", model)}
-    theirs = {k: list(v.shape) for k, v in ref_model.state_dict().items()}
-    missing = [k for k in theirs if k not in mine]
-    extra = [k for k in mine if k not in theirs]
-    if missing or extra:
-        fail(f"{what}: the reference's weights cannot be loaded into your model: its "
-             f"state_dict lacks the key(s) {missing[:6]} and has the extra key(s) {extra[:6]}. "
-             "Build one flat nn.Sequential of the 12 layers (indices 0 to 11, no names, no "
-             "nested blocks), with weights only in layers 0, 3, 7, 9 and 11.")
-    wrong = [k for k in theirs if mine[k] != theirs[k]]
-    if wrong:
-        fail(f"{what}: the reference's weights cannot be loaded into your model: "
-             + "; ".join(f"your {k} has shape {tuple(mine[k]) if mine[k] else 'unset (lazy)'}"
-                         for k in wrong[:4])
-             + ". Check the channels and features of each layer against the stub's table.")
-    model.load_state_dict({k: v.detach().clone() for k, v in ref_model.state_dict().items()})
-
-
 EXPECTED_KINDS_WHY = ("LeNet is, in order: Conv2d, Sigmoid, AvgPool2d, Conv2d, Sigmoid, "
                       "AvgPool2d, Flatten, Linear, Sigmoid, Linear, Sigmoid, Linear (the stub's "
                       "table).")
+
+
+def _run_layers(layers, kinds, X, what, stop_at=None):
+    return run_layers(layers, kinds, X, what, stop_at=stop_at)
+
+
+def _compare_trace(trace, expected, what, why):
+    compare_trace(trace, expected, what, why, table="the stub's list")
+
+
+def _load_reference(sub, model, ref_model, what):
+    load_reference(sub, model, ref_model.state_dict(), what,
+                   layout="Build one flat nn.Sequential of the 12 layers (indices 0 to 11, no "
+                          "names, no nested blocks), with weights only in layers 0, 3, 7, 9 "
+                          "and 11.",
+                   shapes="Check the channels and features of each layer against the stub's "
+                          "table.")
 
 
 @pytest.mark.points(2)

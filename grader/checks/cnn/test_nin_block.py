@@ -11,10 +11,11 @@ import torch
 import torch.nn.functional as F
 
 from grader.asserts import assert_close, assert_tensor, fail
+from grader.archcheck import ARCH, compare_trace, load_reference, run_layers
+from grader.archcheck import children as _children, forward as _forward
 from grader.sandbox.fixtures import cnn_arch
-from grader.sandbox.host import LearnerError, is_instance, make, release
+from grader.sandbox.host import is_instance, make, release
 
-ARCH = "grader.sandbox.fixtures.cnn_arch"
 SEQUENTIAL = "torch.nn.modules.container.Sequential"
 BLOCK_KINDS = ["Conv2d", "ReLU", "Conv2d", "ReLU", "Conv2d", "ReLU"]
 BLOCK_WHY = ("a NiN block is Conv2d(in, out, kernel_size, strides, padding), ReLU, then twice "
@@ -72,37 +73,6 @@ class _Held:
         return [self.keep(layer) for layer in list(model)]
 
 
-def _forward(model, X, what):
-    """model(X) in the sandbox; an exception there is reported with the call."""
-    try:
-        return model(X)
-    except LearnerError as exc:
-        if isinstance(exc, NotImplementedError):
-            raise
-        fail(f"{what} raised {exc.remote_type}: {exc}")
-
-
-def _children(sub, model):
-    return make(sub, f"{ARCH}:children", model)
-
-
-def _run_layers(layers, kinds, X, what):
-    """Feed X through the submission's layers one at a time: [(index, kind, shape)], X."""
-    trace = []
-    for index, (layer, kind) in enumerate(zip(layers, kinds)):
-        try:
-            X = layer(X)
-        except LearnerError as exc:
-            if isinstance(exc, NotImplementedError):
-                raise
-            fail(f"{what}: entry {index} ({kind}) raised {exc.remote_type} on an input of shape "
-                 f"{tuple(X.shape)}: {exc}")
-        assert_tensor(X, what=f"{what}, entry {index} ({kind})")
-        X = X.detach()  # a plain tensor for the next layer, as inside a network
-        trace.append((index, kind, tuple(X.shape)))
-    return trace, X
-
-
 def _ref_shapes(model, X):
     shapes = []
     with torch.no_grad():
@@ -112,34 +82,20 @@ def _ref_shapes(model, X):
     return shapes
 
 
+def _run_layers(layers, kinds, X, what):
+    return run_layers(layers, kinds, X, what, part="entry")
+
+
 def _compare_trace(trace, expected, what, why):
-    for (index, kind, shape), want in zip(trace, expected):
-        if shape != want:
-            fail(f"{what}: the output of entry {index} ({kind}) has shape {shape}, expected "
-                 f"{want}. {why}")
-    if len(trace) != len(expected):
-        fail(f"{what}: your model has {len(trace)} entries, the stub's table has "
-             f"{len(expected)}.")
+    compare_trace(trace, expected, what, why, part="entry")
 
 
 def _load_reference(sub, model, ref_model, what):
-    """model.load_state_dict(ref_model.state_dict()), after comparing keys and shapes here
-    so that a mismatch is reported in the stub's terms."""
-    mine = {k: s for k, s in make(sub, f"{ARCH}:state_shapes", model)}
-    theirs = {k: list(v.shape) for k, v in ref_model.state_dict().items()}
-    missing = [k for k in theirs if k not in mine]
-    extra = [k for k in mine if k not in theirs]
-    if missing or extra:
-        fail(f"{what}: the reference's weights cannot be loaded into your model: its "
-             f"state_dict lacks the key(s) {missing[:6]} and has the extra key(s) {extra[:6]}. "
-             "Follow the stub's layout (the layers' indices inside each nn.Sequential).")
-    wrong = [k for k in theirs if mine[k] != theirs[k]]
-    if wrong:
-        fail(f"{what}: the reference's weights cannot be loaded into your model: "
-             + "; ".join(f"your {k} has shape {tuple(mine[k]) if mine[k] else 'unset (lazy)'}"
-                         for k in wrong[:4])
-             + ". Check the channels and kernel size of each convolution against the stub.")
-    model.load_state_dict(ref_model.state_dict())
+    load_reference(sub, model, ref_model.state_dict(), what,
+                   layout="Follow the stub's layout (the layers' indices inside each "
+                          "nn.Sequential).",
+                   shapes="Check the channels and kernel size of each convolution against "
+                          "the stub.")
 
 
 @pytest.mark.points(2)
@@ -177,7 +133,7 @@ def test_block_shapes_and_parameters(sub, ref, device, rng):
             kinds = [c["kind"] for c in _children(sub, block)]
             X = torch.randn(2, args[0], H, W, generator=rng).to(device)
             what = f"{_block_call(args)} on a {tuple(X.shape)} input"
-            trace, _ = _run_layers(held.layers(block), kinds, X, what)
+            trace = _run_layers(held.layers(block), kinds, X, what)
             _compare_trace(trace, _ref_shapes(ref_block, X.cpu()), what,
                            "The first convolution maps a side n to floor((n + 2p - k) / s) + "
                            "1; the 1x1 convolutions (stride 1, no padding) keep the size.")
@@ -272,7 +228,7 @@ def test_nin_shape_after_each_entry(sub, ref, device, rng):
         for shape in ((1, 1, 224, 224), (2, 1, 95, 71)):
             X = torch.randn(*shape, generator=rng).to(device)
             what = f"nin() on a {shape} batch"
-            trace, _ = _run_layers(layers, kinds, X, what)
+            trace = _run_layers(layers, kinds, X, what)
             _compare_trace(trace, _ref_shapes(ref_model, X.cpu()), what,
                            "Each block's first convolution maps a side n to floor((n + 2p - k) "
                            "/ s) + 1 and sets the channels; each MaxPool2d(3, stride=2) gives "
@@ -336,7 +292,7 @@ def test_global_average_pooling_gives_class_scores(sub, device, rng):
                  "being the global average pooling and Flatten.")
         X = torch.randn(2, 10, 3, 4, generator=rng).to(device)
         what = "entries 8 and 9 of nin() (after the last block) on a (2, 10, 3, 4) input"
-        _, out = _run_layers(layers[8:], kinds[8:], X, what)
+        out = _run_layers(layers[8:], kinds[8:], X, what)[-1][2]
         assert_close(out, X.mean(dim=(2, 3)), what=what,
                      why="global average pooling averages each channel over every position "
                          "(nn.AdaptiveAvgPool2d((1, 1)), whatever H and W are), and Flatten "

@@ -12,6 +12,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from grader.archcheck import conv_settings
+from grader.archcheck import randn as _x
 from grader.asserts import assert_close, assert_tensor, assert_unchanged, fail
 from grader.sandbox.host import LearnerError, cotangent_like, is_instance, vjp
 
@@ -31,10 +33,6 @@ def _call(cfg):
 
 def _out_hw(H, W, s):
     return math.ceil(H / s), math.ceil(W / s)
-
-
-def _x(shape, rng, device, dtype=torch.float32):
-    return torch.randn(shape, generator=rng, dtype=torch.float64).to(dtype).to(device)
 
 
 def _reference(ref, cfg, rng):
@@ -96,24 +94,6 @@ def _attr(block, name, cfg):
              "bn2 in __init__ with d2l-zh's names.")
 
 
-def _pair(value):
-    if isinstance(value, (tuple, list)):
-        return tuple(int(v) for v in value)
-    return (int(value), int(value))
-
-
-def _padding(value, k):
-    """A convolution's padding as a pair; padding='same' (stride 1, odd k) is (k - 1) / 2 on
-    each side and 'valid' is 0, exactly what the explicit numbers give."""
-    if isinstance(value, str):
-        if value == "same" and k % 2 == 1:
-            return ((k - 1) // 2, (k - 1) // 2)
-        if value == "valid":
-            return (0, 0)
-        return (value, value)
-    return _pair(value)
-
-
 def _check_conv(block, name, cfg, in_ch, out_ch, k, pad, stride):
     what = f"{_call(cfg)}.{name}"
     layer = _attr(block, name, cfg)
@@ -122,10 +102,7 @@ def _check_conv(block, name, cfg, in_ch, out_ch, k, pad, stride):
     if is_instance(layer, LAZY):
         fail(f"{what} is a lazy layer (as in d2l-en): its weights do not exist until the first "
              "call. Use nn.Conv2d with an explicit number of input channels.")
-    got = {"in_channels": int(layer.in_channels), "out_channels": int(layer.out_channels),
-           "kernel_size": _pair(layer.kernel_size), "stride": _pair(layer.stride),
-           "padding": _padding(layer.padding, k), "dilation": _pair(layer.dilation),
-           "groups": int(layer.groups)}
+    got = conv_settings(layer, k)
     want = {"in_channels": in_ch, "out_channels": out_ch, "kernel_size": (k, k),
             "stride": (stride, stride), "padding": (pad, pad), "dilation": (1, 1), "groups": 1}
     for key in want:

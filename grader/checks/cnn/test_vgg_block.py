@@ -13,10 +13,11 @@ import pytest
 import torch
 
 from grader.asserts import assert_close, assert_tensor, fail
+from grader.archcheck import ARCH, compare_trace, load_reference, run_layers
+from grader.archcheck import children as _children, forward as _forward
 from grader.sandbox.fixtures import cnn_arch
-from grader.sandbox.host import LearnerError, is_instance, make, release
+from grader.sandbox.host import is_instance, make, release
 
-ARCH = "grader.sandbox.fixtures.cnn_arch"
 SEQUENTIAL = "torch.nn.modules.container.Sequential"
 SMALL = ((1, 8), (2, 16))            # two blocks: 28x28 images end at 7x7
 THREE = ((1, 4), (2, 8), (1, 12))    # three blocks: 56x56 images
@@ -107,39 +108,6 @@ class _Held:
         return [self.keep(layer) for layer in list(model)]
 
 
-def _forward(model, X, what):
-    """model(X) in the sandbox; an exception there is reported with the call."""
-    try:
-        return model(X)
-    except LearnerError as exc:
-        if isinstance(exc, NotImplementedError):
-            raise
-        fail(f"{what} raised {exc.remote_type}: {exc}")
-
-
-def _children(sub, model):
-    return make(sub, f"{ARCH}:children", model)
-
-
-def _run_layers(layers, kinds, X, what, stop_at=None):
-    """Feed X through the submission's layers one at a time: [(index, kind, shape)]."""
-    trace = []
-    for index, (layer, kind) in enumerate(zip(layers, kinds)):
-        if stop_at is not None and kind == stop_at:
-            break
-        try:
-            X = layer(X)
-        except LearnerError as exc:
-            if isinstance(exc, NotImplementedError):
-                raise
-            fail(f"{what}: entry {index} ({kind}) raised {exc.remote_type} on an input of shape "
-                 f"{tuple(X.shape)}: {exc}")
-        assert_tensor(X, what=f"{what}, entry {index} ({kind})")
-        X = X.detach()  # a plain tensor for the next layer, as inside a network
-        trace.append((index, kind, tuple(X.shape)))
-    return trace
-
-
 def _ref_shapes(model, X, stop_at=None):
     shapes = []
     X = X.cpu()
@@ -152,37 +120,22 @@ def _ref_shapes(model, X, stop_at=None):
     return shapes
 
 
+BLOCK_CASES = ((1, 3, 8), (2, 5, 6), (3, 2, 4))
+
+
+def _run_layers(layers, kinds, X, what, stop_at=None):
+    return run_layers(layers, kinds, X, what, stop_at=stop_at, part="entry")
+
+
 def _compare_trace(trace, expected, what, why):
-    for (index, kind, shape), want in zip(trace, expected):
-        if shape != want:
-            fail(f"{what}: the output of entry {index} ({kind}) has shape {shape}, expected "
-                 f"{want}. {why}")
-    if len(trace) != len(expected):
-        fail(f"{what}: your model has {len(trace)} entries there, the reference has "
-             f"{len(expected)}.")
+    compare_trace(trace, expected, what, why, part="entry", table="the reference")
 
 
 def _load_reference(sub, model, state, what, half=False):
-    """model.load_state_dict(state), after comparing keys and shapes here so that a
-    mismatch is reported in the stub's terms."""
-    mine = {k: s for k, s in make(sub, f"{ARCH}:state_shapes", model)}
-    theirs = {k: list(v.shape) for k, v in state.items()}
-    missing = [k for k in theirs if k not in mine]
-    extra = [k for k in mine if k not in theirs]
-    if missing or extra:
-        fail(f"{what}: the reference's weights cannot be loaded into your model: its "
-             f"state_dict lacks the key(s) {missing[:6]} and has the extra key(s) {extra[:6]}. "
-             "Follow the stub's layout (the layers' indices inside each nn.Sequential).")
-    wrong = [k for k in theirs if mine[k] != theirs[k]]
-    if wrong:
-        fail(f"{what}: the reference's weights cannot be loaded into your model: "
-             + "; ".join(f"your {k} has shape {tuple(mine[k]) if mine[k] else 'unset (lazy)'}"
-                         for k in wrong[:4])
-             + ". Check the channels and features of each layer against the stub.")
-    model.load_state_dict({k: v.half() if half else v for k, v in state.items()})
-
-
-BLOCK_CASES = ((1, 3, 8), (2, 5, 6), (3, 2, 4))
+    load_reference(sub, model, state, what, convert=(lambda v: v.half()) if half else None,
+                   layout="Follow the stub's layout (the layers' indices inside each "
+                          "nn.Sequential).",
+                   shapes="Check the channels and features of each layer against the stub.")
 
 
 @pytest.mark.points(2)
