@@ -49,7 +49,16 @@ def fail(message: str) -> None:
 
 
 def _join(*parts: str) -> str:
-    return " ".join(p.strip() for p in parts if p and p.strip())
+    """Sentences joined with spaces; one that follows a full stop starts with a capital."""
+    text = ""
+    for part in (p.strip() for p in parts if p and p.strip()):
+        word = part.split(" ", 1)[0]
+        # A plain word is capitalised; a name from the code (k, p_n, stride=None) is kept.
+        if text.endswith((".", "!", "?")) and len(word) > 1 and word.isalpha() and \
+                word.islower():
+            part = part[:1].upper() + part[1:]
+        text = f"{text} {part}" if text else part
+    return text
 
 
 def _describe(value: Any) -> str:
