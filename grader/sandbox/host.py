@@ -1060,7 +1060,9 @@ def call_each(fn: Handle, calls: Any) -> list[Outcome]:
     of in-place changes, its own exception), in the given order; only the round trips are
     shared. A check reads the outcomes in order with :meth:`Outcome.get`, so the first
     exception surfaces where the single call's would have. A call that cannot bind to the
-    learner's signature raises before anything runs.
+    learner's signature raises before anything runs. Meant for many calls with small
+    results: up to 256 calls share a reply, which must stay under ``REPLY_LIMIT`` as one
+    call's reply must.
     """
     session = session_of(fn)
     if not isinstance(fn, Handle):
