@@ -121,7 +121,7 @@ def _seed_global_rngs(request: pytest.FixtureRequest) -> None:
     session = CONTEXT.get("session")
     if session is not None:
         session.ensure()
-        session.request("seed", None, value=value)
+        session.seed(value)
 
 
 def _short(text: str, limit: int = 400) -> str:

@@ -588,6 +588,13 @@ def add_and_return(x):
 
 def forbidden_sort(x):
     return sorted(x)
+
+
+def draw():
+    import random
+
+    import numpy
+    return torch.rand(3), random.random(), float(numpy.random.rand())
 '''
 
 
@@ -620,6 +627,28 @@ def test_call_each_is_many_single_calls_in_one_round_trip(zygote) -> None:
         assert [o.get() for o in host.call_each(box.total, [((), {})] * 2)] == [3, 3]
         many = host.call_each(sub.double, [((i,), {}) for i in range(600)])
         assert [o.get() for o in many] == [2 * i for i in range(600)]
+    finally:
+        session.close()
+
+
+def test_a_checks_seed_travels_with_its_first_request(zygote) -> None:
+    session = _session(zygote, EACH_SOURCE)
+    try:
+        torch.manual_seed(5)
+        random_state = __import__("random").Random(5)
+        numpy_state = np.random.RandomState(5)
+        expected = (torch.rand(3), random_state.random(), float(numpy_state.rand()))
+        seq = session.process.seq
+        session.seed(5)
+        assert session.process.seq == seq                      # no round trip of its own
+        first = Remote(session).draw()
+        assert session.process.seq == seq + 1
+        assert torch.equal(first[0], expected[0]) and first[1:] == expected[1:]
+        second = Remote(session).draw()                        # not seeded again
+        assert not torch.equal(second[0], first[0])
+        session.seed(5)
+        again = Remote(session).draw()
+        assert torch.equal(again[0], first[0]) and again[1:] == first[1:]
     finally:
         session.close()
 

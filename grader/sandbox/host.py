@@ -600,6 +600,8 @@ class Session:
 
     spare: Process | None = None
     """A process from :meth:`prepare` with these settings: the first start uses it."""
+    reseed: int | None = None
+    """A seed for the sandbox's global generators, sent with the next request."""
 
     def __post_init__(self) -> None:
         self.deadline = time.monotonic() + self.timeout
@@ -654,6 +656,12 @@ class Session:
                                  "exercise was used up")
         self.start()
 
+    def seed(self, value: int) -> None:
+        """Seed the sandbox's global generators (torch, random, numpy) before the next
+        request runs any learner code: the seed travels with that request, not in a round
+        trip of its own (a check that never calls into the sandbox needs none)."""
+        self.reseed = int(value)
+
     def close(self) -> str:
         """End the process; the head of everything it printed."""
         if self.process is not None:
@@ -677,6 +685,9 @@ class Session:
         if self.process is None or self.process.ended is not None:
             raise SandboxFailure("your code's process is gone (an earlier call ended it)")
         process = self.process
+        if self.reseed is not None:
+            message = dict(message, reseed=self.reseed)
+            self.reseed = None
         try:
             reply, data = process.request(message, blobs, self.deadline)
         except wire.PeerTimeout:

@@ -183,6 +183,14 @@ class Server:
             raise wire.WireError("malformed request")
         op = message["op"]
         dec = self.decoder(blobs)
+        if "reseed" in message and self.module is not None:
+            # A check's seed, sent with its first request (see host.Session.seed).
+            value = int(message["reseed"])
+            import numpy
+
+            _seed_torch(value, self.device)
+            random.seed(value)
+            numpy.random.seed(value)
         if op == "load":
             return self.load(message), []
         if op == "prepare":
