@@ -32,23 +32,27 @@ What the checks test:
 
 * ``y_true`` and ``y_pred`` are 1-D sequences of equal length: Python lists, tuples, numpy
   arrays or 1-D torch tensors (on any device, the CPU or a GPU). Labels are integers (or
-  bools); a sample is positive when its label ``== pos_label``, and every other value is
-  negative (with ``pos_label=2`` and labels 0..3, the classes 0, 1 and 3 are all negative).
+  bools: True is the label 1, False the label 0); a sample is positive when its label
+  ``== pos_label``, and every other value is negative (with ``pos_label=2`` and labels 0..3,
+  the classes 0, 1 and 3 are all negative). Labels may be negative too: with the -1/+1
+  convention, ``pos_label=-1`` makes -1 the positive class.
 * ``precision_recall_f1`` returns a tuple ``(P, R, F1)`` of three Python floats (``float(x)``
   of a numpy or torch number is enough); ``macro_f1`` returns one Python float. Not a
   tensor, not ``np.float32``.
 * Any 0 / 0 gives 0.0: no NaN and no ``ZeroDivisionError``. So: no predicted positives gives
   P = 0; no true positives in ``y_true`` gives R = 0; TP = 0 gives F1 = 0 (careful: then P = R
-  = 0 and ``2PR/(P+R)`` is 0/0 too); empty inputs give (0.0, 0.0, 0.0).
+  = 0 and ``2PR/(P+R)`` is 0/0 too); empty inputs give (0.0, 0.0, 0.0), and ``macro_f1``
+  of empty inputs gives 0.0. These zeros are floats too: ``0.0``, not the int ``0``.
 * ``pos_label`` may be any label, not only 1.
 * ``macro_f1`` averages over exactly the given ``labels`` (a non-empty list), in that
   order or any: a label that appears in neither input has F1 = 0 and still counts in the
   mean; a class that appears in the data but not in ``labels`` is not averaged.
 * Inputs of different lengths raise ``ValueError`` (in both functions); do not let ``zip``
-  silently drop the tail.
-* The inputs are never modified in place (the caller still needs them): do not binarize
-  the labels inside the array you were given (``np.asarray`` of a CPU tensor shares its
-  memory).
+  silently drop the tail, nor numpy broadcast a single label against many (compare the
+  lengths yourself).
+* The inputs (numpy arrays and tensors alike) are never modified in place (the caller
+  still needs them): do not binarize the labels inside the array you were given
+  (``np.asarray`` of a numpy array is that array, and of a CPU tensor shares its memory).
 
 Forbidden: ready-made metrics (``sklearn.metrics`` and torchmetrics). Counting with Python,
 numpy or torch is what the exercise is about.

@@ -35,7 +35,9 @@ What the checks test:
 * Inputs: ``y_true`` and ``scores`` are 1-D and of equal length, each a Python list, a
   tuple, a numpy array or a 1-D torch tensor (on any device, requiring grad or not: use
   ``.detach().cpu()`` before ``.numpy()``). Labels are 0/1 as ints, bools or floats (1 is
-  positive); scores may be floats, ints or bools. NaN and inf scores are out of scope.
+  positive); scores may be floats, ints or bools (True above False: convert them to float64
+  before negating or sorting; numpy refuses ``-`` on a bool array). NaN and inf scores are
+  out of scope.
 * ``ValueError`` in **both** functions when: a label is not 0 or 1 (a 2, a -1, a 0.5); the
   lengths differ; the input is empty or a single sample; ``y_true`` holds only one class
   (then one of the rates is 0 / 0).
@@ -48,8 +50,9 @@ What the checks test:
 * ``roc_auc(y_true, scores)`` returns a Python float (``np.float64`` is fine; not a tensor
   and not an array) equal to ``P(s+ > s-) + 0.5 · P(s+ = s-)`` over all (positive,
   negative) pairs: tied pairs count one half.
-* The inputs are never modified, nor reordered (``np.asarray`` of a CPU tensor shares its
-  memory: sorting it in place sorts the caller's tensor).
+* The inputs (numpy arrays and tensors alike) are never modified, nor reordered
+  (``np.asarray`` of a float64 array is that array itself, and of a CPU tensor shares its
+  memory: sorting it in place sorts the caller's data).
 
 Forbidden: ready-made ROC/AUC code (``sklearn.metrics`` and torchmetrics).
 ``np.trapezoid`` / ``torch.trapezoid``, sorting, ``np.unique`` and cumulative sums are fine.

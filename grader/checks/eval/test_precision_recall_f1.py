@@ -146,6 +146,12 @@ def test_zero_division_gives_zero(sub):
                 fail(f"the {name} of {call} ({case}) is off by "
                      f"{abs(value - expected[index]):.3g}. Every 0 / 0 gives 0.0 "
                      "(scikit-learn's zero_division=0).")
+    call = "macro_f1([], [], [0, 1])"
+    value = _number(_call(sub.macro_f1, np.array([], dtype=np.int64),
+                          np.array([], dtype=np.int64), [0, 1], what=call), call)
+    if not math.isclose(value, 0.0, abs_tol=1e-9):
+        fail(f"{call} (empty inputs) is off by {abs(value):.3g}: every class's F1 is 0 / 0, "
+             "which gives 0.0, so their mean is 0.0 too.")
 
 
 @pytest.mark.points(2)
@@ -158,9 +164,13 @@ def test_pos_label_selects_the_positive_class(sub, rng):
                             f"labels 0..3 (length {n}) with pos_label=2"))
         cases.append((y, _noisy_copy(rng, y, 4), 3,
                             f"labels 0..3 (length {n}) with pos_label=3"))
+    binary = _labels(rng, 50, 2)
+    signed, signed_hat = binary * 2 - 1, _noisy_copy(rng, binary, 2) * 2 - 1
+    for pos in (1, -1):
+        cases.append((signed, signed_hat, pos, f"labels -1 and +1 with pos_label={pos}"))
     for y_true, y_pred, pos, case in cases:
         call = f"precision_recall_f1(y_true, y_pred, pos_label={pos}) on {case}"
-        result = _triple(sub.precision_recall_f1(y_true, y_pred, pos), call)
+        result = _triple(_call(sub.precision_recall_f1, y_true, y_pred, pos, what=call), call)
         # Compared with the submission's own answer on the labels binarized to 1/0, so that
         # this check tests the choice of the positive class and not the formulas.
         binary = sub.precision_recall_f1((y_true == pos).astype(np.int64),
@@ -180,7 +190,9 @@ def test_returns_a_tuple_of_python_floats(sub, device, rng):
     y = _labels(rng, 30, 2)
     y_hat = _noisy_copy(rng, y, 2)
     inputs = [(y, y_hat, "numpy arrays"),
-              (torch.from_numpy(y).to(device), torch.from_numpy(y_hat).to(device), "tensors")]
+              (torch.from_numpy(y).to(device), torch.from_numpy(y_hat).to(device), "tensors"),
+              (np.array([1, 0, 1, 0]), np.array([0, 0, 0, 0]),
+               "labels with no predicted positives (every ratio 0 / 0 or 0)")]
     for y_true, y_pred, kind in inputs:
         call = f"precision_recall_f1(y_true, y_pred) on {kind}"
         result = sub.precision_recall_f1(y_true, y_pred)
@@ -189,12 +201,15 @@ def test_returns_a_tuple_of_python_floats(sub, device, rng):
                  "(precision, recall, f1).")
         for value, name in zip(result, ("precision", "recall", "F1")):
             if isinstance(value, bool) or not isinstance(value, float):
-                fail(f"the {name} of {call} is a {type(value).__name__}; return a Python "
-                     "float (float(x) converts a numpy or torch number).")
-        value = sub.macro_f1(y_true, y_pred, [0, 1])
-        if isinstance(value, bool) or not isinstance(value, float):
-            fail(f"macro_f1(y_true, y_pred, [0, 1]) on {kind} returned a "
-                 f"{type(value).__name__}; return a Python float.")
+                fail(f"the {name} of {call} is of type {type(value).__name__}; return a Python "
+                     "float (float(x) converts a numpy or torch number; a 0 / 0 gives 0.0, "
+                     "not the int 0).")
+        for labels in ([0, 1], [5]):
+            value = sub.macro_f1(y_true, y_pred, labels)
+            if isinstance(value, bool) or not isinstance(value, float):
+                fail(f"macro_f1(y_true, y_pred, {labels}) on {kind} returned a "
+                     f"{type(value).__name__}; return a Python float (0.0, not 0, where "
+                     "every F1 is 0).")
 
 
 @pytest.mark.points(2)
@@ -231,6 +246,31 @@ def test_accepts_lists_tuples_arrays_and_tensors(sub, device, rng):
             fail(f"{call} differs (by {abs(value - expected_macro):.3g}) from your own answer "
                  "for int64 numpy arrays; it must accept the same kinds of input as "
                  "precision_recall_f1.")
+    # Bool labels (True is the class 1) compared with the same labels as int64.
+    b = _labels(rng, 40, 2)
+    b_hat = _noisy_copy(rng, b, 2)
+    expected = _triple(sub.precision_recall_f1(b, b_hat), "precision_recall_f1 on 0/1 labels")
+    expected = [_number(v, "precision_recall_f1 on 0/1 labels") for v in expected]
+    expected_macro = _number(sub.macro_f1(b, b_hat, [0, 1]), "macro_f1 on 0/1 labels")
+    for y_true, y_pred, kind in (
+            (b.astype(bool), b_hat.astype(bool), "bool numpy arrays"),
+            ([bool(v) for v in b], [bool(v) for v in b_hat], "lists of bools"),
+            (torch.from_numpy(b).bool().to(device), torch.from_numpy(b_hat).bool().to(device),
+             f"bool tensors on {device.type}")):
+        call = f"precision_recall_f1(y_true, y_pred) with {kind}"
+        result = _triple(_call(sub.precision_recall_f1, y_true, y_pred, what=call), call)
+        for index, name in enumerate(("precision", "recall", "F1")):
+            value = _number(result[index], f"the {name} of {call}")
+            if not math.isclose(value, expected[index], rel_tol=1e-6, abs_tol=1e-9):
+                fail(f"the {name} of {call} differs (by {abs(value - expected[index]):.3g}) "
+                     "from your own answer for the same labels as 0/1 int64 arrays. Bool "
+                     "labels are allowed: True == 1 is the positive class, False == 0.")
+        call = f"macro_f1(y_true, y_pred, [0, 1]) with {kind}"
+        value = _number(_call(sub.macro_f1, y_true, y_pred, [0, 1], what=call), call)
+        if not math.isclose(value, expected_macro, rel_tol=1e-6, abs_tol=1e-9):
+            fail(f"{call} differs (by {abs(value - expected_macro):.3g}) from your own answer "
+                 "for the same labels as 0/1 int64 arrays. Bool labels are allowed: True == "
+                 "1 and False == 0.")
 
 
 def test_length_mismatch_raises_value_error(sub):
@@ -243,6 +283,15 @@ def test_length_mismatch_raises_value_error(sub):
                   what="precision_recall_f1 of a list of 2 and a list of 4 labels")
     expect_raises(ValueError, sub.macro_f1, a, b, [0, 1],
                   what="macro_f1 of 5 true labels and 3 predictions")
+    one, four = np.array([1]), np.array([1, 0, 0, 1])
+    for fn, name, extra in ((sub.precision_recall_f1, "precision_recall_f1", ()),
+                            (sub.macro_f1, "macro_f1", ([0, 1],))):
+        expect_raises(ValueError, fn, one, four, *extra,
+                      what=f"{name} of 1 true label and 4 predictions",
+                      why="numpy would broadcast the single label against all four "
+                          "predictions; compare the lengths yourself.")
+        expect_raises(ValueError, fn, four, one, *extra,
+                      what=f"{name} of 4 true labels and 1 prediction")
 
 
 def test_does_not_modify_inputs(sub, device, rng):
@@ -255,6 +304,14 @@ def test_does_not_modify_inputs(sub, device, rng):
     sub.macro_f1(y, y_hat, [0, 1, 2, 3])
     assert_unchanged(before, y, what="macro_f1(y_true, y_pred, [0, 1, 2, 3])")
     assert_unchanged(before_hat, y_hat, what="macro_f1(y_true, y_pred, [0, 1, 2, 3])")
+    y, y_hat = y.cpu().numpy(), y_hat.cpu().numpy()
+    before, before_hat = y.copy(), y_hat.copy()
+    for fn, name, extra in ((sub.precision_recall_f1, "precision_recall_f1", (2,)),
+                            (sub.macro_f1, "macro_f1", ([0, 1, 2, 3],))):
+        fn(y, y_hat, *extra)
+        what = f"{name}(y_true, y_pred, {extra[0]}) on numpy arrays"
+        assert_unchanged(before, y, what=what)
+        assert_unchanged(before_hat, y_hat, what=what)
 
 
 # ---------------------------------------------------------------------------------- macro F1

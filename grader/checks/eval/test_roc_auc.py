@@ -269,6 +269,9 @@ def test_accepts_lists_tuples_arrays_and_tensors(sub, device, rng):
          f"tensors on {device.type}, the scores requiring grad"),
         (torch.from_numpy(y).bool().to(device), torch.from_numpy((s * 4).astype(np.int64)),
          "bool label tensor and int64 scores"),
+        (y, s > np.median(s), "int labels and bool scores (numpy), True above False"),
+        (y.tolist(), torch.from_numpy(s > np.median(s)).to(device),
+         f"a list of labels and a bool score tensor on {device.type}"),
     ]
     for labels, scores, kind in forms:
         plain = np.asarray(scores.detach().cpu() if isinstance(scores, torch.Tensor)
@@ -330,3 +333,12 @@ def test_does_not_modify_inputs(sub, device, rng):
             assert_unchanged(before_y, labels, what=f"{name}(y_true, scores)")
             assert_unchanged(before_s, scores, what=f"{name}(y_true, scores) ({scores.dtype} "
                                                     "scores)")
+    # numpy arrays too (np.asarray of a float64 array is the caller's array itself).
+    for labels, scores in ((y, s), (y.astype(np.float64), s.astype(np.float32))):
+        before_y, before_s = labels.copy(), scores.copy()
+        for name in ("roc_curve", "roc_auc"):
+            what = f"{name}(y_true, scores) on numpy arrays ({labels.dtype} labels, " \
+                   f"{scores.dtype} scores)"
+            getattr(sub, name)(labels, scores)
+            assert_unchanged(before_y, labels, what=what)
+            assert_unchanged(before_s, scores, what=what)

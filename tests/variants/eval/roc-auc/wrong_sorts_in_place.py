@@ -9,7 +9,8 @@ def _as_float64(values):
         values = values.detach()
         if values.device.type != "cpu":
             values = values.cpu()
-        return values.numpy().reshape(-1)
+        # astype(copy=False) keeps the caller's memory when it is already float64.
+        return values.numpy().astype(np.float64, copy=False).reshape(-1)
     return np.array(values, dtype=np.float64).reshape(-1)
 
 
