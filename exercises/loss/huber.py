@@ -34,8 +34,9 @@ Requirements the checks test:
   ``"none"``, and when ``sigma <= 0``.
 * ``"none"`` returns the element-wise losses in the input's shape; ``"sum"`` their sum and
   ``"mean"`` their sum divided by the total number of elements, both as 0-dim tensors. The result
-  is a tensor in y_hat's dtype and on its device. Empty inputs: ``"none"`` gives an empty
-  tensor and ``"sum"`` gives 0.
+  is a tensor in y_hat's dtype and on its device, computed in that dtype (float64 inputs with
+  float64 precision: no float32 intermediate cast back at the end). Empty inputs: ``"none"``
+  gives an empty tensor and ``"sum"`` gives 0.
 * Autograd: the gradient with respect to y_hat is ``clip(d / sigma, -1, 1)`` per element
   (divided by the element count for "mean"); exactly 0 where d = 0, never NaN.
 * Stability: residuals as large as |d| = 1e20 in float32 must give finite losses and gradients.

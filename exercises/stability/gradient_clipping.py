@@ -25,7 +25,8 @@ What the checks test:
   ``model.parameters()`` (it can be walked only once: make a list first). A tensor counts
   only if it requires grad *and* its ``.grad`` is not None; the others are skipped (not an
   error) and left alone.
-* The return value is the global norm **before** clipping, as a Python float (``float(x)``).
+* The return value is the global norm **before** clipping, as a Python float (``float(x)``),
+  also when there is nothing to clip (``0.0``, not the int ``0``).
 * If the norm is greater than ``theta``, every counted gradient is multiplied by exactly
   ``theta / norm``; otherwise every gradient stays bitwise unchanged. After clipping the
   global norm is ``theta`` and every ratio between gradient entries is the same as before
@@ -35,7 +36,9 @@ What the checks test:
   parameters' values are not touched.
 * No counted gradient, or all-zero gradients: return 0.0 and change nothing (no 0 / 0, no
   error from an empty sum).
-* 0-d parameters and a mix of float32 and float64 gradients in one call work.
+* 0-d parameters and a mix of float32 and float64 gradients in one call work. float64
+  gradients keep float64 precision: sum their squares in float64 (not in a float32
+  ``torch.zeros(())`` buffer) and scale the gradient itself, not a ``.float()`` copy.
 * ``theta <= 0`` is out of scope.
 
 Where this departs from d2l's ``grad_clipping(net, theta)``, and why:
