@@ -45,8 +45,11 @@ Requirements the checks test, for every function:
   form for x < 0).
 * ``sigmoid``, ``relu``, ``tanh`` and ``scaled_sigmoid`` must stay differentiable: build them
   from torch operations on x (no ``.item()``, numpy or ``.detach()``), so that autograd gives
-  the derivative above (checked for moderate inputs, |x| <= 10).
-* ``scaled_sigmoid(0)`` is exactly 0 and its slope at 0 is 1.
+  the derivative above (checked for moderate inputs, |x| <= 10, and for sigmoid and tanh at
+  x = 0 exactly: ``torch.abs`` and ``torch.sign`` have autograd derivative 0 at 0, so a stable
+  form built on ``exp(-|x|)`` gets the slope there wrong; ``torch.clamp`` or
+  ``torch.where(x >= 0, ...)`` pass the gradient).
+* ``scaled_sigmoid(0)`` is exactly 0 and its slope at 0 (by autograd) is 1.
 * Do not modify ``x`` in place.
 
 Departures from d2l: d2l calls ``torch.sigmoid``, ``torch.relu`` and ``torch.tanh`` and lets

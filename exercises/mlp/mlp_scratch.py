@@ -17,11 +17,12 @@ Write two functions:
 
 * ``init_mlp_params(num_inputs, num_hiddens, num_outputs, generator=None)`` returns the list
   ``[W1, b1, W2, b2]``: W1 of shape (num_inputs, num_hiddens) and W2 of shape (num_hiddens,
-  num_outputs) drawn from N(0, 0.01^2) (standard deviation 0.01, mean 0), b1 of shape
-  (num_hiddens,) and b2 of shape (num_outputs,) exactly zero; float32, on the CPU. All four must
-  be **trainable leaf tensors**: ``requires_grad`` is True and they are not the result of an
-  operation on another tensor that requires grad, so that ``p.grad`` is filled by backward and
-  an optimizer can update them. Draw the random numbers with ``generator`` when one is given
+  num_outputs) drawn from the normal distribution N(0, 0.01^2) (standard deviation 0.01,
+  mean 0; the checks also test the bell shape, so not a uniform draw of the same spread),
+  b1 of shape (num_hiddens,) and b2 of shape (num_outputs,) exactly zero; float32, on the
+  CPU. All four must be **trainable leaf tensors**: ``requires_grad`` is True and they are not
+  the result of an operation on another tensor that requires grad, so that ``p.grad`` is
+  filled by backward and an optimizer can update them. Draw the random numbers with ``generator`` when one is given
   (``torch.randn(..., generator=generator)``): the same seed must give the same parameters.
   With ``generator=None`` use torch's global generator.
 * ``mlp_forward(X, params)`` computes O for ``params = [W1, b1, W2, b2]``. Flatten X to

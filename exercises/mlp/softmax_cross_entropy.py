@@ -31,9 +31,11 @@ Requirements the checks test:
   ``[1000, 999]`` and ``[-1000, -999]`` a global maximum makes the second row 0 / 0. Logits of
   +-1000 must give finite, correct results. The result must stay differentiable (autograd).
 * ``cross_entropy(y_hat, y)``: ``y_hat`` of shape (n, q) holds probabilities (rows sum to 1),
-  ``y`` is an int64 tensor of n class indices. Return ``-(1/n) sum_i log y_hat[i, y_i]`` as a
-  0-dim tensor (``shape == ()``) in y_hat's dtype and on its device: the mean, not the vector of
-  per-example losses, not the sum, not a Python float. Pick each row's entry by its label index
+  ``y`` is an int64 tensor of n class indices in 0..q-1 (not every class need occur among
+  them: the number of classes is y_hat's q, not ``y.max() + 1``). Return
+  ``-(1/n) sum_i log y_hat[i, y_i]`` as a 0-dim tensor (``shape == ()``) in y_hat's dtype and
+  on its device: the mean, not the vector of per-example losses, not the sum, not a Python
+  float. Pick each row's entry by its label index
   (``y_hat[torch.arange(n), y]`` or ``gather``), no one-hot matrix needed. Do not clip: a zero
   probability at the label gives +inf (that is the true value). Gradients must flow back to
   y_hat.

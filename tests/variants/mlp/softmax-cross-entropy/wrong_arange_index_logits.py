@@ -1,0 +1,26 @@
+# expect: failed only from_logits_classes_on_dim_1
+"""picks o_y with logits[torch.arange(n), y]: right for (n, q), fails for (n, q, t) logits."""
+
+import torch
+
+
+def softmax(X: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    # Subtracting each slice's own maximum leaves softmax unchanged (the factor exp(-m)
+    # cancels) and makes every exponent <= 0, so nothing overflows and the largest term is 1,
+    # so the denominator is never 0. A global maximum would underflow slices far below it.
+    shifted = X - X.max(dim=dim, keepdim=True).values
+    e = torch.exp(shifted)
+    return e / e.sum(dim=dim, keepdim=True)
+
+
+def cross_entropy(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    # Pick each row's probability at its label; no clipping, so a 0 gives +inf.
+    rows = torch.arange(y_hat.shape[0], device=y_hat.device)
+    return -torch.log(y_hat[rows, y]).mean()
+
+
+def cross_entropy_from_logits(logits, y):
+    lse = torch.logsumexp(logits, dim=1)
+    picked = logits[torch.arange(logits.shape[0]), y]
+    return (lse - picked).mean()
+
