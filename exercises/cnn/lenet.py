@@ -53,7 +53,11 @@ What the checks test:
   device (``model.to(device)``);
 * that ``num_classes`` sets the width of the last layer, and so of the output;
 * that backward reaches every parameter (no frozen or detached layer) with the reference's
-  gradients.
+  gradients;
+* that every call builds a new model: two calls share no parameter, so changing the weights
+  of one model leaves the other as it was (no module-level ``net``, no cached model, no
+  module-level list of layers; one parameter-free ``nn.Sigmoid`` instance reused at several
+  indices is fine).
 
 Where this departs from d2l:
 

@@ -100,6 +100,8 @@ def test_wrong_kernels_raise(sub, device, rng):
     X = _randn((3, 4, 4), rng, device)
     for kshape, why in (((2, 3, 3, 3), "a 3 x 3 kernel is not a 1 x 1 convolution"),
                         ((2, 3, 1, 2), "the kernel's spatial size must be exactly 1 x 1"),
+                        ((2, 3, 3, 1), "the kernel's spatial size must be exactly 1 x 1 (its "
+                                       "height too, not only its width)"),
                         ((2, 4, 1, 1), "K.shape[1] counts the input channels and must equal "
                                        "X.shape[0]"),
                         ((2, 2, 1, 1), "K.shape[1] counts the input channels and must equal "

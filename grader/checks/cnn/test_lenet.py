@@ -65,6 +65,8 @@ def _load_reference(sub, model, ref_model, what):
 @pytest.mark.points(2)
 def test_layer_types_in_order(sub, ref):
     model = _build(sub)
+    # One kind per index: a stateless layer reused at several indices (one nn.Sigmoid) is
+    # described at each of them (cnn_arch.children).
     kinds = [c["kind"] for c in _children(sub, model)]
     expected = [c["kind"] for c in cnn_arch.children(ref.lenet())]
     for index, (kind, want) in enumerate(zip(kinds, expected)):
@@ -185,3 +187,18 @@ def test_gradients_reach_every_parameter(sub, ref, device, rng, seed):
                                         "lenet() with the reference's weights",
                      why="backpropagation through the same layers gives the same gradients.",
                      rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.points(1)
+def test_each_call_builds_a_new_model(sub):
+    first = _build(sub)
+    second = _build(sub)
+    # Known weights in the first model only; the second must keep its own.
+    make(sub, f"{ARCH}:fill_", first, 0.25)
+    shared = [name for name, value in second.state_dict().items()
+              if value.numel() and bool((value == 0.25).all())]
+    if shared:
+        fail(f"two calls of lenet() returned models that share the parameter(s) {shared[:4]}: "
+             "setting the weights of the first model changed the second. Build new layers "
+             "inside lenet() on every call (d2l-zh's module-level net is built once; a cached "
+             "model or a module-level list of layers is shared too).")
