@@ -39,7 +39,9 @@ def dropout_layer(X: torch.Tensor, p: float, training: bool = True) -> torch.Ten
     Args:
         X: any float tensor (float16, bfloat16, float32 or float64), on any device.
         p: the probability of zeroing each element, 0 <= p <= 1.
-        training: when False, dropout is switched off and ``X`` comes back unchanged.
+        training: when False, dropout is switched off and ``X`` comes back unchanged,
+            for every p (0 and 1 too) and still in X's autograd graph (return X itself;
+            no detach), so gradients pass through untouched.
 
     Returns:
         A tensor of X's shape, dtype and device. In training, each element is independently

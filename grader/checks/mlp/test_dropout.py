@@ -38,12 +38,25 @@ def _p_values(rng):
 @pytest.mark.points(2)
 def test_eval_mode_returns_input_unchanged(sub, device, rng):
     X = _signed((64, 32), rng, device)
-    for p in _p_values(rng):
+    # p = 0 and p = 1 too: their shortcuts must not come before the training test.
+    for p in (*_p_values(rng), 0.0, 1.0):
         out = sub.dropout_layer(X, p, training=False)
         _same_values(out, X, what=f"dropout_layer(X, {p}, training=False)",
                      why="At inference dropout must return its input unchanged: it is a "
                          "regularizer for training, and random drops would make predictions "
                          "random.")
+    # Unchanged includes the autograd graph: layers before an eval-mode dropout still learn
+    # (fine-tuning with model.eval()), so the gradient passes through as it is.
+    Xg = _signed((6, 4), rng, device).requires_grad_(True)
+    G = torch.randn(6, 4, generator=rng).to(device)
+    p = _p_values(rng)[1]
+    result = vjp(sub.dropout_layer, Xg, p, training=False, wrt=[0], cotangent=G)
+    if not result.out.requires_grad or result.grads[0] is None:
+        fail(f"dropout_layer(X, {p}, training=False) is cut off from X's autograd graph (no "
+             "detach, no .data, no torch.no_grad): return X itself.")
+    _same_values(result.grads[0], G, what=f"X.grad after backward through "
+                 f"dropout_layer(X, {p}, training=False)",
+                 why="with dropout switched off the upstream gradient reaches X unchanged.")
 
 
 def test_p_zero_is_identity(sub, device, rng):

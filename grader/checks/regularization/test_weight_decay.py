@@ -147,11 +147,14 @@ def test_update_keeps_shape_and_dtype(sub, device, rng, dtype):
 
 
 def test_update_does_not_modify_inputs(sub, device, rng):
-    w, grad = _signed((5, 3), rng, device), _signed((5, 3), rng, device)
-    before_w, before_grad = w.clone(), grad.clone()
-    sub.weight_decay_update(w, grad, 0.1, 0.5)
-    assert_unchanged(before_w, w, what="weight_decay_update(w, grad, 0.1, 0.5) (on w)")
-    assert_unchanged(before_grad, grad, what="weight_decay_update(w, grad, 0.1, 0.5) (on grad)")
+    # wd = 0 too: a plain-SGD shortcut (w -= lr * grad) must not write in place either.
+    for lr, wd in ((0.1, 0.5), (0.2, 0.0)):
+        w, grad = _signed((5, 3), rng, device), _signed((5, 3), rng, device)
+        before_w, before_grad = w.clone(), grad.clone()
+        sub.weight_decay_update(w, grad, lr, wd)
+        call = f"weight_decay_update(w, grad, {lr}, {wd})"
+        assert_unchanged(before_w, w, what=f"{call} (on w)")
+        assert_unchanged(before_grad, grad, what=f"{call} (on grad)")
 
 
 def test_update_builds_no_torch_optimizer(sub, device, rng):

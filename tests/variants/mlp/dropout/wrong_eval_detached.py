@@ -1,0 +1,28 @@
+# expect: failed only eval_mode_returns_input_unchanged
+"""In eval mode returns X.detach(): the values are right but no gradient reaches the layers before."""
+import torch
+from torch import nn
+
+
+def dropout_layer(X, p, training=True):
+    if not 0.0 <= p <= 1.0:
+        raise ValueError("p")
+    if not training:
+        return X.detach()
+    if p == 0.0:
+        return X
+    if p == 1.0:
+        return X * 0.0
+    keep = (torch.rand(X.shape, device=X.device) > p).to(X.dtype)
+    return X * keep / (1.0 - p)
+
+
+class Dropout(nn.Module):
+    def __init__(self, p):
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError("p")
+        self.p = p
+
+    def forward(self, X):
+        return dropout_layer(X, self.p, self.training)
