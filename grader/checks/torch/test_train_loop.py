@@ -219,10 +219,28 @@ def test_train_epoch_returns_mean_loss_and_accuracy(sub, device, rng, ref):
                   why="sum l * batch_size over the batches (l is the batch's mean loss) and "
                       "divide by the number of examples, so the short last batch weighs "
                       "as much as its examples.", rel=1e-5, abs_tol=1e-6)
+    why = ("count the correct predictions of each batch's y_hat (the forward pass of the "
+           "step) over the epoch and divide by the number of examples.")
     assert_number(result[1], expected[1], what=f"the accuracy train_epoch returned {what}",
-                  why="count the correct predictions of each batch's y_hat (the forward pass "
-                      "of the step) over the epoch and divide by the number of examples.",
-                  rel=1e-6, abs_tol=1e-9)
+                  why=why, rel=1e-6, abs_tol=1e-9)
+    # Accuracy counted from a second forward pass after the step differs from the step's own
+    # y_hat only where the step moved a prediction: larger steps, on more data, make sure
+    # some prediction moves (the optimizer steps by the gradients' signs, so every correct
+    # implementation follows the reference's path exactly).
+    for _ in range(3):
+        b, n = _uneven(rng)
+        remote, local = _setups(sub, device, _seed(rng), n=n, batch_size=b, n_classes=4,
+                                lr=0.5)
+        result = sub.train_epoch(remote.net, remote.train_iter, remote.loss, remote.optimizer,
+                                 device)
+        expected = ref.train_epoch(local.net, local.train_iter, local.loss, local.optimizer,
+                                   device)
+        if not isinstance(result, (tuple, list)) or len(result) != 2:
+            fail("train_epoch(...) must return a tuple (mean loss per example, training "
+                 "accuracy).")
+        assert_number(result[1], expected[1], why=why, rel=1e-6, abs_tol=1e-9,
+                      what=f"the accuracy train_epoch returned over {n} examples in batches "
+                           f"of {b} (learning rate 0.5)")
 
 
 @pytest.mark.points(2)
