@@ -11,9 +11,37 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from grader.asserts import assert_tensor, fail
-from grader.sandbox.host import LearnerError, make
+from grader.sandbox.host import LearnerError, make, release
 
 ARCH = "grader.sandbox.fixtures.cnn_arch"
+
+
+class Held:
+    """Handles to the submission's models (and their layers) that a check makes, released
+    when the ``with`` block ends, so that the sandbox does not keep several networks alive.
+    Each check file subclasses it with the builders of its exercise."""
+
+    def __init__(self, sub: Any) -> None:
+        self.sub = sub
+        self.handles: list[Any] = []
+
+    def __enter__(self) -> "Held":
+        return self
+
+    def __exit__(self, *exc: Any) -> bool:
+        for handle in reversed(self.handles):
+            try:
+                release(handle)
+            except Exception:  # noqa: BLE001 - a dead process has released everything
+                pass
+        return False
+
+    def keep(self, handle: Any) -> Any:
+        self.handles.append(handle)
+        return handle
+
+    def layers(self, model: Any) -> list[Any]:
+        return [self.keep(layer) for layer in list(model)]
 
 
 def forward(model: Any, X: Any, what: str) -> Any:

@@ -19,7 +19,6 @@ as a JSON event by the worker's ``emit`` function, with a message in the learner
 
 from __future__ import annotations
 
-import random
 import zlib
 from typing import Any, Callable, Iterator
 
@@ -109,15 +108,12 @@ def _seed_global_rngs(request: pytest.FixtureRequest) -> None:
     The sandbox's generators are seeded for every check (a fresh submission process is
     started first if the previous check ended the last one); so are the checker's.
     """
-    import numpy
     import torch
 
-    from grader.sandbox.server import _seed_torch
+    from grader.sandbox.server import _seed_all
 
     value = _check_seed(request.node)
-    _seed_torch(value, torch.device(CONTEXT.get("device", "cpu")))
-    random.seed(value)
-    numpy.random.seed(value)
+    _seed_all(value, torch.device(CONTEXT.get("device", "cpu")))
     session = CONTEXT.get("session")
     if session is not None:
         session.ensure()

@@ -207,7 +207,6 @@ def grade_job(zygote: Any, job: dict[str, Any], spare: Any = None) -> dict[str, 
     session = Session(zygote, source, path, list(job.get("names", ())),
                       list(job.get("forbidden", ())), torch.device(device),
                       float(job["timeout"]), job.get("memory_mb"), spare=spare)
-    spare = None
     try:
         info = session.start()
     except ForbiddenAPIError:

@@ -185,24 +185,11 @@ class Server:
         dec = self.decoder(blobs)
         if "reseed" in message and self.module is not None:
             # A check's seed, sent with its first request (see host.Session.seed).
-            value = int(message["reseed"])
-            import numpy
-
-            _seed_torch(value, self.device)
-            random.seed(value)
-            numpy.random.seed(value)
+            _seed_all(int(message["reseed"]), self.device)
         if op == "load":
             return self.load(message), []
         if op == "prepare":
             self.prepare(message)
-            return None, []
-        if op == "seed":
-            value = int(message["value"])
-            import numpy
-
-            _seed_torch(value, self.device)
-            random.seed(value)
-            numpy.random.seed(value)
             return None, []
         target = dec.decode(message.get("target"))
         if op in ("call", "vjp"):
@@ -496,6 +483,15 @@ def _armed(value: Any, forbid: Any) -> Any:
             return value(*args, **kwargs)
 
     return call
+
+
+def _seed_all(value: int, device: Any) -> None:
+    """Seed the global generators learner code may draw from: torch's, random's, numpy's."""
+    import numpy
+
+    _seed_torch(value, device)
+    random.seed(value)
+    numpy.random.seed(value)
 
 
 def _seed_torch(value: int, device: Any) -> None:

@@ -14,10 +14,10 @@ import torch
 import torch.nn.functional as F
 
 from grader.asserts import assert_close, assert_tensor, fail
-from grader.archcheck import ARCH, compare_trace, load_reference, run_layers
+from grader.archcheck import ARCH, Held, compare_trace, load_reference, run_layers
 from grader.archcheck import children as _children, forward as _forward
 from grader.sandbox.fixtures import cnn_arch
-from grader.sandbox.host import LearnerError, is_instance, make, release
+from grader.sandbox.host import LearnerError, is_instance, make
 
 SEQUENTIAL = "torch.nn.modules.container.Sequential"
 KINDS_WHY = ("d2l's AlexNet is, in order: Conv2d, ReLU, MaxPool2d, Conv2d, ReLU, MaxPool2d, "
@@ -63,30 +63,14 @@ def _call(args=()):
     return f"alexnet({', '.join(repr(a) for a in args)})"
 
 
-class _Models:
+class _Models(Held):
     """The submission's models (and their layers) built by a check, released at the end so
     that the sandbox does not keep several 187 MB networks alive."""
-
-    def __init__(self, sub):
-        self.sub = sub
-        self.handles = []
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        for handle in reversed(self.handles):
-            try:
-                release(handle)
-            except Exception:  # noqa: BLE001 - a dead process has released everything
-                pass
-        return False
 
     def build(self, *args, device=None):
         """The submission's alexnet(*args), built on the meta device (its layers and shapes,
         no weights); with a device, its parameters then get zeros there (real memory)."""
-        model = make(self.sub, f"{ARCH}:build_cheaply", self.sub.alexnet, *args)
-        self.handles.append(model)
+        model = self.keep(make(self.sub, f"{ARCH}:build_cheaply", self.sub.alexnet, *args))
         if not is_instance(model, SEQUENTIAL):
             fail(f"{_call(args)} returned {model!r}, not an nn.Sequential: build the 21 layers "
                  "with nn.Sequential(...), as the stub says.")
@@ -94,15 +78,9 @@ class _Models:
             make(self.sub, f"{ARCH}:materialize_", model, device)
             if any(p is None for _, p in make(self.sub, f"{ARCH}:param_shapes", model)):
                 # Lazy layers have no shapes to allocate: build the model for real.
-                model = self.sub.alexnet(*args)
-                self.handles.append(model)
+                model = self.keep(self.sub.alexnet(*args))
                 model.to(device)
         return model
-
-    def layers(self, model):
-        layers = list(model)
-        self.handles.extend(layers)
-        return layers
 
 
 def _images(rng, device, *shape):

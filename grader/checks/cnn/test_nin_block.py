@@ -11,10 +11,10 @@ import torch
 import torch.nn.functional as F
 
 from grader.asserts import assert_close, assert_tensor, fail
-from grader.archcheck import ARCH, compare_trace, load_reference, run_layers
+from grader.archcheck import ARCH, Held, compare_trace, load_reference, run_layers
 from grader.archcheck import children as _children, forward as _forward
 from grader.sandbox.fixtures import cnn_arch
-from grader.sandbox.host import is_instance, make, release
+from grader.sandbox.host import is_instance, make
 
 SEQUENTIAL = "torch.nn.modules.container.Sequential"
 BLOCK_KINDS = ["Conv2d", "ReLU", "Conv2d", "ReLU", "Conv2d", "ReLU"]
@@ -33,27 +33,8 @@ def _nin_call(args=()):
     return f"nin({', '.join(repr(a) for a in args)})"
 
 
-class _Held:
+class _Held(Held):
     """Handles made by a check, released at the end so that the sandbox drops the models."""
-
-    def __init__(self, sub):
-        self.sub = sub
-        self.handles = []
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        for handle in reversed(self.handles):
-            try:
-                release(handle)
-            except Exception:  # noqa: BLE001 - a dead process has released everything
-                pass
-        return False
-
-    def keep(self, handle):
-        self.handles.append(handle)
-        return handle
 
     def block(self, *args):
         block = self.keep(self.sub.nin_block(*args))
@@ -68,9 +49,6 @@ class _Held:
             fail(f"{_nin_call(args)} returned {model!r}, not an nn.Sequential: build the 10 "
                  "entries with nn.Sequential(...), as the stub says.")
         return model
-
-    def layers(self, model):
-        return [self.keep(layer) for layer in list(model)]
 
 
 def _ref_shapes(model, X):

@@ -13,10 +13,10 @@ import pytest
 import torch
 
 from grader.asserts import assert_close, assert_tensor, fail
-from grader.archcheck import ARCH, compare_trace, load_reference, run_layers
+from grader.archcheck import ARCH, Held, compare_trace, load_reference, run_layers
 from grader.archcheck import children as _children, forward as _forward
 from grader.sandbox.fixtures import cnn_arch
-from grader.sandbox.host import is_instance, make, release
+from grader.sandbox.host import is_instance, make
 
 SEQUENTIAL = "torch.nn.modules.container.Sequential"
 SMALL = ((1, 8), (2, 16))            # two blocks: 28x28 images end at 7x7
@@ -55,27 +55,8 @@ def _reference_layout(ref, conv_arch=None, in_channels=1, num_classes=10):
         return ref.vgg(conv_arch, in_channels, num_classes)
 
 
-class _Held:
+class _Held(Held):
     """Handles made by a check, released at the end so that the sandbox drops the models."""
-
-    def __init__(self, sub):
-        self.sub = sub
-        self.handles = []
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        for handle in reversed(self.handles):
-            try:
-                release(handle)
-            except Exception:  # noqa: BLE001 - a dead process has released everything
-                pass
-        return False
-
-    def keep(self, handle):
-        self.handles.append(handle)
-        return handle
 
     def block(self, *args):
         block = self.keep(self.sub.vgg_block(*args))
@@ -103,9 +84,6 @@ class _Held:
                 model = self.keep(self.sub.vgg(*args))
                 model.to(device)
         return model
-
-    def layers(self, model):
-        return [self.keep(layer) for layer in list(model)]
 
 
 def _ref_shapes(model, X, stop_at=None):
